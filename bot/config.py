@@ -1,0 +1,90 @@
+"""Settings: one list (name, environment variable, default, help), read from the environment.
+
+Secrets are only ever read from the environment and never logged. README's settings table is
+checked against this list by a test.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: str
+    help: str
+    secret: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("db_path", "CSP_DB_PATH", "./csp.db",
+            "Path of the SQLite store. Created, with its folder, on first use."),
+    Setting("busy_timeout_ms", "CSP_BUSY_TIMEOUT_MS", "30000",
+            "How long (milliseconds) a writer waits for another writer before giving up."),
+    Setting("log_level", "CSP_LOG_LEVEL", "WARNING",
+            "Logging level on standard error: DEBUG, INFO, WARNING or ERROR (one line each)."),
+    Setting("log_file", "CSP_LOG_FILE", "",
+            "Log file with full details of unexpected errors (default: the store's path with "
+            ".log, e.g. ./csp.log)."),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    db_path: str
+    busy_timeout_ms: int
+    log_level: str
+    log_file: str
+
+
+def load_config(environ: dict[str, str] | None = None, **overrides: object) -> Config:
+    """Settings from the environment, with explicit overrides (command-line options) on top."""
+    env = os.environ if environ is None else environ
+    values: dict[str, object] = {s.name: env.get(s.env, s.default) for s in SETTINGS}
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        timeout = int(str(values["busy_timeout_ms"]))
+    except ValueError:
+        raise ValueError(f"CSP_BUSY_TIMEOUT_MS must be a whole number of milliseconds, "
+                         f"not '{values['busy_timeout_ms']}'.") from None
+    level = str(values["log_level"]).upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ValueError(f"CSP_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '{level}'.")
+    db_path = str(values["db_path"])
+    log_file = str(values["log_file"]) or str(Path(db_path).with_suffix(".log"))
+    return Config(db_path=db_path, busy_timeout_ms=timeout,
+                  log_level=level, log_file=log_file)
+
+
+class _OneLine(logging.Formatter):
+    """Standard error gets one line per record; tracebacks go to the log file only."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        saved = record.exc_info, record.exc_text
+        record.exc_info, record.exc_text = None, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info, record.exc_text = saved
+
+
+def configure_logging(config: Config) -> None:
+    """One-line records on standard error at the chosen level; everything, in full, to the file."""
+    root = logging.getLogger()
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+    stderr = logging.StreamHandler()
+    stderr.setFormatter(_OneLine(fmt))
+    stderr.setLevel(config.log_level)
+    root.addHandler(stderr)
+    file_handler = logging.FileHandler(config.log_file, delay=True, encoding="utf-8")
+    file_handler.setFormatter(logging.Formatter(fmt))
+    file_handler.setLevel(logging.INFO)
+    root.addHandler(file_handler)
+    root.setLevel(min(logging.INFO, logging.getLevelName(config.log_level)))

@@ -1,0 +1,100 @@
+"""Terminal output of the command line with rich: progress bars, ingest reports, status tables."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from bot.config import Setting
+from data.policeuk import IngestReport
+from data.queries import as_ranges
+from data.sources import Source
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False)
+
+
+class FileProgress:
+    """A progress bar over the files of an ingest, on standard error, only in a terminal."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress, self.task = progress, None
+
+    def start(self, sources: list[Source]) -> None:
+        if self.progress is not None:
+            self.task = self.progress.add_task("Importing", total=len(sources))
+
+    def advance(self, source: Source) -> None:
+        if self.progress is not None and self.task is not None:
+            self.progress.update(self.task, advance=1, description=source.basename)
+
+
+@contextlib.contextmanager
+def file_progress(enabled: bool = True) -> Iterator[FileProgress]:
+    if not (enabled and err.is_terminal):
+        yield FileProgress(None)
+        return
+    columns = (TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
+               TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        yield FileProgress(progress)
+
+
+def ingest_report(report: IngestReport) -> None:
+    totals = report.totals()
+    for skipped in report.skipped:
+        out.print(f"skipped {skipped.name}: {skipped.reason}")
+    for f in report.files:
+        if f.status == "unchanged":
+            out.print(f"unchanged {f.name}: already imported, nothing to do")
+    table = Table(title="police.uk import", show_header=False, title_justify="left")
+    labels = {"files": "files read", "files_unchanged": "files already imported",
+              "files_skipped": "files skipped", "months": "force-months imported",
+              "rows_read": "rows read", "rows_placed": "rows placed in an LSOA",
+              "rows_unplaced": "rows with no location", "figures_revised": "figures revised"}
+    for key, label in labels.items():
+        table.add_row(label, f"{totals[key]:,}")
+    out.print(table)
+    if report.revisions:
+        out.print(f"Figures revised ({len(report.revisions)}):")
+        for revision in report.revisions:
+            out.print(f"  {revision}")
+
+
+def status(result: dict, db_path: str) -> None:  # type: ignore[type-arg]
+    out.print(f"Store: {os.path.abspath(db_path)}")
+    if not result["forces"]:
+        out.print("The store holds no police.uk data yet. Import some with:\n"
+                  "  cspbot ingest police-uk FILES|FOLDERS|ZIPS   (from data.police.uk/data)")
+        return
+    out.print(f"Latest month: {result['latest_month']}; "
+              f"{result['local_authorities']} local authorities")
+    table = Table("force", "months", "first", "latest", "rows", "missing months",
+                  title_justify="left")
+    for f in result["forces"]:
+        table.add_row(f["force"], str(f["months"]), f["first"], f["latest"], f"{f['rows']:,}",
+                      as_ranges(f["missing"]) or "none")
+    out.print(table)
+    out.print("Rows: " + ", ".join(f"{k} {v:,}" for k, v in result["tables"].items()))
+    if result["last_ingests"]:
+        last = Table("id", "file", "rows", "revised", "when", title="Last ingests",
+                     title_justify="left")
+        for row in result["last_ingests"]:
+            last.add_row(str(row["id"]), row["file"].replace(":", "/").rsplit("/", 1)[-1],
+                         f"{row['rows']:,}", str(row["revised"]),
+                         row["ingested_at"])
+        out.print(last)
+
+
+def settings(items: Sequence[Setting]) -> None:
+    table = Table("setting", "default", "current", "help")
+    for s in items:
+        current = os.environ.get(s.env)
+        shown = ("(set)" if current else "(not set)") if s.secret else (current or "")
+        table.add_row(s.env, s.default, shown, s.help)
+    out.print(table)

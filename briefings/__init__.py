@@ -1,0 +1,1 @@
+"""Statistics, narrative, charts and the monthly briefing."""

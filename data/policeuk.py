@@ -1,0 +1,225 @@
+"""`ingest_police_uk`: import data.police.uk street-level files into the store, in one transaction.
+
+Counts are stored per reporting force, month, LSOA and crime type. A later download of a month a
+force already has replaces that force-month whole; the figures that changed are reported per
+local authority (e.g. "2021-03 Charnwood burglary 112 -> 113") and kept in `revisions`.
+A file whose content was already imported for its months changes nothing.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
+from data.db import write_transaction
+from data.errors import IngestError
+from data.sources import Skipped, Source, expand
+from data.street import StreetCounts, read_street_file
+
+LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
+ForceMonth = tuple[str, str]
+POLICE_SLUGS = tuple(i.slug for i in POLICE_TYPES)
+FIRST_COUNT = 4  # a police_counts row: force, month, lsoa, local authority, then the counts
+COLUMN_OF = {i.police_type: FIRST_COUNT + n for n, i in enumerate(POLICE_TYPES)}
+INSERT_COUNTS = (
+    f"INSERT INTO police_counts VALUES (?, ?, ?, ?, {', '.join('?' * len(POLICE_SLUGS))})")
+
+
+@dataclass
+class Before:
+    """A force-month's figures before this run replaced it, and the ingest that replaced it."""
+
+    figures: dict[tuple[str, str], int]
+    ingest_id: int
+
+
+@dataclass
+class FileReport:
+    name: str
+    sha256: str
+    status: str  # "imported", "replaced" (months held before) or "unchanged"
+    forces: list[str]
+    months: list[str]
+    rows: int
+    placed: int
+    unplaced: int
+
+
+@dataclass
+class Revision:
+    month: str
+    local_authority: str
+    indicator: str
+    old: int
+    new: int
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.local_authority} {self.indicator} {self.old} -> {self.new}"
+
+
+@dataclass
+class IngestReport:
+    files: list[FileReport] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+
+    def totals(self) -> dict[str, int]:
+        changed = [f for f in self.files if f.status != "unchanged"]
+        return {
+            "files": len(self.files),
+            "files_unchanged": len(self.files) - len(changed),
+            "files_skipped": len(self.skipped),
+            "months": len({(fo, m) for f in changed for fo in f.forces for m in f.months}),
+            "rows_read": sum(f.rows for f in self.files),
+            "rows_placed": sum(f.placed for f in changed),
+            "rows_unplaced": sum(f.unplaced for f in changed),
+            "figures_revised": len(self.revisions),
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return {"totals": self.totals(), "files": [asdict(f) for f in self.files],
+                "skipped": [asdict(s) for s in self.skipped],
+                "revisions": [asdict(r) for r in self.revisions]}
+
+
+@functools.lru_cache(maxsize=65536)
+def local_authority_of(lsoa_name: str) -> str:
+    """'Kettering 005C' -> 'Kettering'; 'Bournemouth, Christchurch and Poole 038C' -> ..."""
+    return LSOA_SUFFIX.sub("", lsoa_name.strip())
+
+
+def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
+                     on_file: Callable[[Source], None] | None = None,
+                     on_start: Callable[[list[Source]], None] | None = None) -> IngestReport:
+    """Import every street-level file under `paths`; all or nothing. Raises IngestError."""
+    sources, skipped = expand(paths)
+    report = IngestReport(skipped=skipped)
+    if on_start:
+        on_start(sources)
+    before: dict[ForceMonth, Before] = {}
+    with write_transaction(db):
+        for source in sources:
+            result = read_street_file(source)
+            if isinstance(result, Skipped):
+                report.skipped.append(result)
+            else:
+                report.files.append(_store_file(db, result, before))
+            if on_file:
+                on_file(source)
+        if not report.files:
+            given = ", ".join(str(p) for p in paths)
+            raise IngestError(given, "holds no street-level crime files "
+                              f"({len(report.skipped)} skipped).",
+                              hint="Give the *-street.csv files, their folders or the .zip "
+                                   "archive from data.police.uk.")
+        report.revisions = _record_revisions(db, before)
+    return report
+
+
+def _store_file(db: sqlite_utils.Database, result: StreetCounts,
+                before: dict[ForceMonth, Before]) -> FileReport:
+    groups: dict[ForceMonth, list[tuple[tuple[str, str, str, str, str], int]]] = defaultdict(list)
+    for key, n in result.counts.items():
+        groups[(key[1], key[0])].append((key, n))
+    held = {(r["force"], r["month"]): r["sha256"] for fm in groups for r in db.query(
+        "SELECT force, month, sha256 FROM police_months WHERE force = ? AND month = ?", fm)}
+    placed = sum(n for key, n in result.counts.items() if key[2])
+    report = FileReport(result.source.name, result.sha256, "imported",
+                        sorted({f for f, _ in groups}), sorted({m for _, m in groups}),
+                        result.rows, placed, result.rows - placed)
+    if all(held.get(fm) == result.sha256 for fm in groups):
+        report.status = "unchanged"
+        return report
+    if held:
+        report.status = "replaced"
+    ingest_id = db["ingests"].insert({
+        "kind": "police-uk", "file": result.source.name, "sha256": result.sha256,
+        "force": ", ".join(report.forces), "months": json.dumps(report.months),
+        "rows": report.rows, "placed": report.placed, "unplaced": report.unplaced,
+        "revised": 0, "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
+    }).last_pk
+    for (force, month), items in groups.items():
+        if (force, month) in before:
+            before[(force, month)].ingest_id = ingest_id
+        elif (force, month) in held:
+            before[(force, month)] = Before(_figures(db, force, month), ingest_id)
+        _replace_force_month(db, force, month, items, result.sha256, ingest_id)
+    return report
+
+
+def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
+                         items: list[tuple[tuple[str, str, str, str, str], int]],
+                         sha256: str, ingest_id: int) -> None:
+    placed: dict[str, list] = {}
+    names: dict[str, str] = {}
+    unplaced: dict[str, int] = defaultdict(int)
+    for (_, _, code, name, crime_type), n in items:
+        if not code:
+            unplaced[SLUG_BY_POLICE_TYPE[crime_type]] += n
+            continue
+        row = placed.get(code)
+        if row is None:
+            row = placed[code] = [force, month, code, local_authority_of(name),
+                                  *([0] * len(POLICE_SLUGS))]
+            names[code] = name
+        row[COLUMN_OF[crime_type]] += n
+    conn = db.conn
+    conn.execute("DELETE FROM police_counts WHERE force = ? AND month = ?", (force, month))
+    conn.execute("DELETE FROM police_unplaced WHERE force = ? AND month = ?", (force, month))
+    conn.executemany(INSERT_COUNTS, sorted(placed.values(), key=lambda r: r[2]))  # in key order
+    conn.executemany("INSERT INTO police_unplaced VALUES (?, ?, ?, ?)",
+                     [(force, month, slug, n) for slug, n in unplaced.items()])
+    conn.executemany(
+        "INSERT INTO lsoas (code, name, local_authority, month) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+        "local_authority = excluded.local_authority, month = excluded.month "
+        "WHERE excluded.month >= lsoas.month",
+        [(code, name, local_authority_of(name), month) for code, name in names.items()])
+    conn.execute(
+        "INSERT INTO police_months VALUES (?, ?, ?, ?, ?) ON CONFLICT(force, month) DO UPDATE "
+        "SET sha256 = excluded.sha256, ingest_id = excluded.ingest_id, rows = excluded.rows",
+        (force, month, sha256, ingest_id, sum(n for _, n in items)))
+
+
+def _figures(db: sqlite_utils.Database, force: str, month: str) -> dict[tuple[str, str], int]:
+    sums = ", ".join(f'SUM("{slug}")' for slug in POLICE_SLUGS)
+    figures = {}
+    for la, *values in db.execute(f"SELECT local_authority, {sums} FROM police_counts "
+                                  "WHERE force = ? AND month = ? GROUP BY 1", (force, month)):
+        figures.update({(la, slug): n for slug, n in zip(POLICE_SLUGS, values, strict=True)
+                        if n})
+    return figures
+def _record_revisions(db: sqlite_utils.Database,
+                      before: dict[ForceMonth, Before]) -> list[Revision]:
+    """Every local-authority figure that a replaced force-month changed, old and new totals."""
+    deltas: dict[tuple[str, str, str], int] = defaultdict(int)
+    ingest_of: dict[tuple[str, str, str], int] = {}
+    for (force, month), was in before.items():
+        new = _figures(db, force, month)
+        for key in was.figures.keys() | new.keys():
+            if was.figures.get(key, 0) != new.get(key, 0):
+                deltas[(month, *key)] += new.get(key, 0) - was.figures.get(key, 0)
+                ingest_of[(month, *key)] = was.ingest_id
+    revisions, rows = [], []
+    for (month, la, indicator), delta in sorted(deltas.items()):
+        if delta == 0:
+            continue
+        new_total = db.execute(
+            f'SELECT COALESCE(SUM("{indicator}"), 0) FROM police_counts WHERE month = ? AND '
+            "local_authority = ?", (month, la)).fetchone()[0]
+        revision = Revision(month, la, indicator, new_total - delta, new_total)
+        revisions.append(revision)
+        rows.append({**asdict(revision), "ingest_id": ingest_of[(month, la, indicator)]})
+    db["revisions"].insert_all(rows)
+    for row in rows:
+        db.execute("UPDATE ingests SET revised = revised + 1 WHERE id = ?", (row["ingest_id"],))
+    return revisions

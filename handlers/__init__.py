@@ -1,0 +1,1 @@
+"""Commands in, neutral replies out: the platform-neutral command layer."""

@@ -20,7 +20,7 @@ import click
 from bot import console_report as show
 from bot.config import SETTINGS, Config, configure_logging, load_config
 from data.db import open_db
-from data.errors import DataError
+from data.errors import DataError, IngestError
 from data.policeuk import ingest_police_uk
 from data.queries import monthly_counts, store_status
 
@@ -33,8 +33,11 @@ class CspGroup(click.Group):
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
             raise
+        except IngestError as exc:
+            raise click.ClickException(f"{exc}\nNothing was imported: the store is unchanged."
+                                       ) from None
         except DataError as exc:
-            raise click.ClickException(f"{exc}\nNothing was changed.") from None
+            raise click.ClickException(str(exc)) from None
         except BrokenPipeError:  # e.g. `cspbot export counts ... | head`: the reader has gone
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
             ctx.exit(1)
@@ -44,7 +47,7 @@ class CspGroup(click.Group):
             ref = uuid.uuid4().hex[:8]
             log.exception("unexpected error, reference %s", ref)
             raise click.ClickException(
-                f"Sorry, something went wrong (reference {ref}). Nothing was changed. The "
+                f"Sorry, something went wrong (reference {ref}). The "
                 f"details are in {ctx.obj.log_file if ctx.obj else 'the log'} under that "
                 "reference.") from None
 

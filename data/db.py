@@ -32,8 +32,9 @@ def open_db(path: str | Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     if str(path) != ":memory:":
         db.enable_wal()
     db.execute("PRAGMA synchronous = NORMAL")
-    if migrate:
-        # One process at a time applies migrations; a second one waits, then finds nothing to do.
+    if migrate and migrations.pending(db):
+        # Only when there is something to apply does opening take the write lock (readers must
+        # not wait for an ingest); a second process waits, then finds nothing left to do.
         with write_transaction(db):
             migrations.apply(db)
     return db

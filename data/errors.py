@@ -7,7 +7,7 @@ written for the user and says what to do. Front ends show it as it is, without a
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 
 class DataError(Exception):
@@ -34,12 +34,16 @@ class IngestError(DataError):
         self.problem = problem
 
 
-def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """' Did you mean X?' for the closest choices, or '' when nothing is close."""
-    choices = list(choices)
-    lowered = {c.lower(): c for c in choices}
-    close = difflib.get_close_matches(word.lower(), list(lowered), n=3, cutoff=0.6)
-    if not close:
+def did_you_mean(word: str, choices: Iterable[str] | Mapping[str, str]) -> str:
+    """' Did you mean X?' for the closest choices, or '' when nothing is close.
+
+    `choices` may map each word that can be typed to the name to suggest (e.g. an alias to its
+    indicator's slug): several close aliases of one indicator make one suggestion.
+    """
+    names = dict(choices) if isinstance(choices, Mapping) else {c: c for c in choices}
+    lowered = {c.lower(): names[c] for c in names}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=6, cutoff=0.6)
+    suggestions = list(dict.fromkeys(lowered[c] for c in close))[:3]
+    if not suggestions:
         return ""
-    names = " or ".join(f"'{lowered[c]}'" for c in close)
-    return f" Did you mean {names}?"
+    return " Did you mean " + " or ".join(f"'{s}'" for s in suggestions) + "?"

@@ -1,4 +1,4 @@
-"""Shared fixtures: a real SQLite store in a temporary folder, the CLI run in-process, data paths."""
+"""Shared fixtures: a real SQLite store in a temporary folder, the CLI in-process, data paths."""
 
 from __future__ import annotations
 

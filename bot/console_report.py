@@ -7,7 +7,14 @@ import os
 from collections.abc import Iterator, Sequence
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from bot.config import Setting
@@ -23,7 +30,8 @@ class FileProgress:
     """A progress bar over the files of an ingest, on standard error, only in a terminal."""
 
     def __init__(self, progress: Progress | None) -> None:
-        self.progress, self.task = progress, None
+        self.progress = progress
+        self.task: TaskID | None = None
 
     def start(self, sources: list[Source]) -> None:
         if self.progress is not None:

@@ -17,22 +17,22 @@ migrations = Migrations("cspbot")
 def _police_counts(db: sqlite_utils.Database) -> None:
     from data.catalogue import ALIASES, CATALOGUE, POLICE_TYPES
 
-    db["indicators"].create({
+    db.table("indicators").create({
         "slug": str, "name": str, "kind": str, "police_type": str, "unit": str,
         "polarity": str, "components": str, "description": str,
     }, pk="slug")
-    db["indicators"].insert_all(
+    db.table("indicators").insert_all(
         {"slug": i.slug, "name": i.name, "kind": i.kind, "police_type": i.police_type,
           "unit": i.unit, "polarity": i.polarity, "components": ",".join(i.components),
           "description": i.description} for i in CATALOGUE)
-    db["indicator_aliases"].create({"alias": str, "slug": str}, pk="alias",
+    db.table("indicator_aliases").create({"alias": str, "slug": str}, pk="alias",
                                    foreign_keys=[("slug", "indicators", "slug")])
-    db["indicator_aliases"].insert_all({"alias": a, "slug": s} for a, s in ALIASES.items())
+    db.table("indicator_aliases").insert_all({"alias": a, "slug": s} for a, s in ALIASES.items())
 
-    db["lsoas"].create({"code": str, "name": str, "local_authority": str, "month": str},
+    db.table("lsoas").create({"code": str, "name": str, "local_authority": str, "month": str},
                        pk="code")
-    db["lsoas"].create_index(["local_authority"])
-    db["ingests"].create({
+    db.table("lsoas").create_index(["local_authority"])
+    db.table("ingests").create({
         "id": int, "kind": str, "file": str, "sha256": str, "force": str, "months": str,
         "rows": int, "placed": int, "unplaced": int, "revised": int, "ingested_at": str,
     }, pk="id")
@@ -63,8 +63,8 @@ def _police_counts(db: sqlite_utils.Database) -> None:
             ingest_id INTEGER NOT NULL REFERENCES ingests(id), rows INTEGER NOT NULL,
             PRIMARY KEY (force, month)
         ) WITHOUT ROWID""")
-    db["revisions"].create({
+    db.table("revisions").create({
         "ingest_id": int, "month": str, "local_authority": str, "indicator": str,
         "old": int, "new": int,
     }, foreign_keys=[("ingest_id", "ingests", "id")])
-    db["revisions"].create_index(["month", "local_authority"])
+    db.table("revisions").create_index(["month", "local_authority"])

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import sqlite_utils
 
@@ -141,12 +142,12 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
         return report
     if held:
         report.status = "replaced"
-    ingest_id = db["ingests"].insert({
+    ingest_id: int = db.table("ingests").insert({
         "kind": "police-uk", "file": result.source.name, "sha256": result.sha256,
         "force": ", ".join(report.forces), "months": json.dumps(report.months),
         "rows": report.rows, "placed": report.placed, "unplaced": report.unplaced,
         "revised": 0, "ingested_at": datetime.now(UTC).isoformat(timespec="seconds"),
-    }).last_pk
+    }).last_pk  # type: ignore[assignment]
     for (force, month), items in groups.items():
         if (force, month) in before:
             before[(force, month)].ingest_id = ingest_id
@@ -159,7 +160,7 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
 def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
                          items: list[tuple[tuple[str, str, str, str, str], int]],
                          sha256: str, ingest_id: int) -> None:
-    placed: dict[str, list] = {}
+    placed: dict[str, list[Any]] = {}
     names: dict[str, str] = {}
     unplaced: dict[str, int] = defaultdict(int)
     for (_, _, code, name, crime_type), n in items:
@@ -175,7 +176,7 @@ def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
     conn = db.conn
     conn.execute("DELETE FROM police_counts WHERE force = ? AND month = ?", (force, month))
     conn.execute("DELETE FROM police_unplaced WHERE force = ? AND month = ?", (force, month))
-    conn.executemany(INSERT_COUNTS, sorted(placed.values(), key=lambda r: r[2]))  # in key order
+    conn.executemany(INSERT_COUNTS, [placed[code] for code in sorted(placed)])  # in key order
     conn.executemany("INSERT INTO police_unplaced VALUES (?, ?, ?, ?)",
                      [(force, month, slug, n) for slug, n in unplaced.items()])
     conn.executemany(
@@ -219,7 +220,7 @@ def _record_revisions(db: sqlite_utils.Database,
         revision = Revision(month, la, indicator, new_total - delta, new_total)
         revisions.append(revision)
         rows.append({**asdict(revision), "ingest_id": ingest_of[(month, la, indicator)]})
-    db["revisions"].insert_all(rows)
+    db.table("revisions").insert_all(rows)
     for row in rows:
         db.execute("UPDATE ingests SET revised = revised + 1 WHERE id = ?", (row["ingest_id"],))
     return revisions

@@ -54,7 +54,7 @@ class Source:
         """The decompressed CSV text, hashed as it is read (see `sha256`)."""
         raw = self.open_raw()
         head = raw.read(4)
-        stream: IO[bytes] = _Prefixed(head, raw)
+        stream: IO[bytes] = _Prefixed(head, raw)  # type: ignore[assignment]
         if head[:2] == GZIP_MAGIC:
             stream = gzip.GzipFile(fileobj=stream, mode="rb")  # type: ignore[assignment]
         self.sha = hashlib.sha256()

@@ -118,8 +118,9 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                 on_file(source)
         if not report.files:
             given = ", ".join(str(p) for p in paths)
-            raise IngestError(given, "holds no street-level crime files "
-                              f"({len(report.skipped)} skipped).",
+            skipped_list = "; ".join(f"{s.name}: {s.reason}" for s in report.skipped[:10])
+            raise IngestError(given, "holds no street-level crime files"
+                              + (f" (skipped {skipped_list})." if skipped_list else "."),
                               hint="Give the *-street.csv files, their folders or the .zip "
                                    "archive from data.police.uk.")
         report.revisions = _record_revisions(db, before)

@@ -42,6 +42,11 @@ class Source:
     bytes_read: int = 0
 
     @property
+    def in_zip(self) -> bool:
+        """True for a member of a .zip archive (named ARCHIVE:MEMBER)."""
+        return ".zip:" in self.name.lower()
+
+    @property
     def basename(self) -> str:
         return self.name.replace(":", "/").rsplit("/", 1)[-1]
 

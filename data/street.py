@@ -16,9 +16,10 @@ import zlib
 from collections import Counter
 from dataclasses import dataclass
 from operator import itemgetter
+from typing import NoReturn
 
 from data.catalogue import SLUG_BY_POLICE_TYPE
-from data.errors import IngestError
+from data.errors import IngestError, did_you_mean
 from data.sources import Skipped, Source
 
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
@@ -27,6 +28,8 @@ NEEDED = ("Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 KEY_MONTH, KEY_FORCE, KEY_LSOA, KEY_NAME, KEY_TYPE = range(5)
 DOWNLOAD_AGAIN = "The file may be an incomplete download: download it again from data.police.uk."
+FIELDS_HINT = ("Was the file edited by hand? A comma inside a field needs the field in double "
+               "quotes; download the file again from data.police.uk if unsure.")
 
 
 @dataclass
@@ -59,18 +62,26 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             if isinstance(columns, Skipped):
                 return columns
             counts: Counter[tuple[str, str, str, str, str]] = Counter()
+            # The first getter also reads the row's last field, so a short row raises
+            # IndexError; the second drops that field again. Both run in C.
+            with_last = itemgetter(*columns, len(header) - 1)
+            key = itemgetter(*range(len(columns)))
             try:
-                counts.update(map(itemgetter(*columns), filter(None, reader)))
+                counts.update(map(key, map(with_last, filter(None, reader))))
             except IndexError:
-                raise IngestError(source.name, f"has fewer fields than its header "
-                                  f"({len(header)}).", reader.line_num) from None
+                raise IngestError(source.name, "this row has fewer fields than the header "
+                                  f"({len(header)}).", reader.line_num,
+                                  hint=FIELDS_HINT) from None
     except IngestError:
         raise
     except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
+        if source.in_zip:
+            raise IngestError(source.name, f"is damaged inside its .zip archive ({exc}).",
+                              _line(reader), hint=DOWNLOAD_AGAIN) from exc
         raise IngestError(source.name, f"is truncated or not valid gzip ({exc}).",
                           _line(reader), hint=DOWNLOAD_AGAIN) from exc
     except zipfile.BadZipFile as exc:
-        raise IngestError(source.name, f"is corrupt inside its .zip archive ({exc}).",
+        raise IngestError(source.name, f"is damaged inside its .zip archive ({exc}).",
                           _line(reader), hint=DOWNLOAD_AGAIN) from exc
     except UnicodeDecodeError as exc:
         raise IngestError(source.name, "is not a CSV text file: it holds bytes that are not "
@@ -116,19 +127,18 @@ def _check_values(result: StreetCounts) -> None:
         raise IngestError(source.name, "has a header but no rows.", hint=DOWNLOAD_AGAIN)
     for month in sorted({k[KEY_MONTH] for k in keys}):
         if not MONTH.match(month):
-            raise IngestError(source.name, f"the month '{month}' is not a month in the form "
-                              "YYYY-MM.", _find(result, KEY_MONTH, month))
+            _refuse_row(result, KEY_MONTH, month, f"'{month}' is not a valid month: months are "
+                        "written YYYY-MM, with MM from 01 to 12.")
         named = source.month_in_name
         if named and month != named:
-            raise IngestError(source.name, f"holds month {month}, but its name says {named}.",
-                              _find(result, KEY_MONTH, month),
-                              hint="Rename the file or fix its Month column.")
+            _refuse_row(result, KEY_MONTH, month, f"holds month {month}, but its name says "
+                        f"{named}.", hint="Rename the file or fix its Month column.")
     for crime_type in sorted({k[KEY_TYPE] for k in keys}):
         if crime_type not in SLUG_BY_POLICE_TYPE:
-            raise IngestError(source.name, f"unknown crime type '{crime_type}'.",
-                              _find(result, KEY_TYPE, crime_type),
-                              hint="police.uk crime types: "
-                                   + ", ".join(sorted(SLUG_BY_POLICE_TYPE)) + ".")
+            _refuse_row(result, KEY_TYPE, crime_type, f"unknown crime type '{crime_type}'."
+                        + did_you_mean(crime_type, list(SLUG_BY_POLICE_TYPE)),
+                        hint="police.uk crime types: " + ", ".join(sorted(SLUG_BY_POLICE_TYPE))
+                        + ".")
     forces = {k[KEY_FORCE] for k in keys}
     if any("northern ireland" in f.lower() for f in forces):
         raise IngestError(source.name, "is a Police Service of Northern Ireland file: its rows "
@@ -137,13 +147,22 @@ def _check_values(result: StreetCounts) -> None:
                           hint="Leave Northern Ireland files out of the import.")
 
 
-def _find(result: StreetCounts, field: int, value: str) -> int | None:
-    """Read the file again to find the first line whose `field` equals `value`."""
+def _refuse_row(result: StreetCounts, field: int, value: str, problem: str,
+                hint: str | None = None) -> NoReturn:
+    """Read the file again to find the first row whose `field` is `value`, and refuse it.
+
+    A row with more or fewer fields than the header is reported as such: its values have
+    moved to other columns, which is the real problem.
+    """
     with result.source.open_text() as text:
         reader = csv.reader(text)
         header = [h.strip() for h in next(reader)]
         column = header.index(NEEDED[field])
         for row in reader:
             if len(row) > column and row[column] == value:
-                return reader.line_num
-    return None
+                if len(row) != len(header):
+                    raise IngestError(result.source.name, f"this row has {len(row)} fields, but "
+                                      f"the header has {len(header)}.", reader.line_num,
+                                      hint=FIELDS_HINT)
+                raise IngestError(result.source.name, problem, reader.line_num, hint=hint)
+    raise IngestError(result.source.name, problem, hint=hint)

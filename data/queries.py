@@ -9,6 +9,7 @@ import sqlite_utils
 
 from data.catalogue import CATALOGUE, POLICE_TYPES, expand, resolve_indicator
 from data.errors import DataError, did_you_mean
+from data.partnerships import area_condition, resolve_area, resolve_partnership
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -44,30 +45,45 @@ def check_month(value: str | None, what: str) -> str | None:
     return value
 
 
-def monthly_counts(db: sqlite_utils.Database, local_authority: str,
+def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None,
                    indicator: str | None = None, start: str | None = None,
-                   end: str | None = None) -> list[CountRow]:
-    """One row per month and indicator: the sum over the authority's LSOAs, zero-filled.
+                   end: str | None = None, partnership: str | None = None,
+                   area: str | None = None) -> list[CountRow]:
+    """One row per month and indicator: the police.uk sum over a local authority's LSOAs, or a
+    partnership's (or one of its areas'), zero-filled.
 
-    The months are those in which any ingested file placed a crime in the authority.
+    The months are those in which any ingested file placed a crime in the place.
     """
-    la = resolve_local_authority(db, local_authority)
+    if local_authority is not None:
+        condition, params = "local_authority = ?", [resolve_local_authority(db, local_authority)]
+    else:
+        pid = resolve_partnership(db, partnership)
+        condition, params = area_condition(db, pid, resolve_area(db, pid, area))
     slugs = [resolve_indicator(indicator).slug] if indicator else [i.slug for i in CATALOGUE]
+    return [CountRow(m, slug, n) for m, slug, n in
+            police_series(db, condition, params, slugs, start, end)]
+
+
+def police_series(db: sqlite_utils.Database, condition: str, params: list[str],
+                  slugs: list[str], start: str | None = None,
+                  end: str | None = None) -> list[tuple[str, str, int]]:
+    """(month, indicator, count) summed over the LSOAs `condition` selects, zeros included."""
     check_month(start, "--from")
     check_month(end, "--to")
-    where, params = "local_authority = ?", [la]
+    where, params = condition, list(params)
     if start:
         where, params = where + " AND month >= ?", [*params, start]
     if end:
         where, params = where + " AND month <= ?", [*params, end]
-    months = [r[0] for r in db.execute(
-        f"SELECT DISTINCT month FROM police_counts WHERE {where} ORDER BY 1", params)]
     sums = ", ".join(f'SUM("{i.slug}")' for i in POLICE_TYPES)
-    base = {}
+    base: dict[tuple[str, str], int] = {}
+    months = []
     for month, *values in db.execute(
-            f"SELECT month, {sums} FROM police_counts WHERE {where} GROUP BY 1", params):
+            f"SELECT month, {sums} FROM police_counts WHERE {where} GROUP BY 1 ORDER BY 1",
+            params):
+        months.append(month)
         base.update({(month, i.slug): n for i, n in zip(POLICE_TYPES, values, strict=True)})
-    return [CountRow(m, slug, sum(base.get((m, part), 0) for part in expand(slug)))
+    return [(m, slug, sum(base.get((m, part), 0) for part in expand(slug)))
             for m in months for slug in slugs]
 
 

@@ -1,0 +1,244 @@
+"""Partnership figures that police.uk lacks, from CSV: monthly values, survey waves, population.
+
+`cspbot ingest values|survey|population FILE.csv --partnership ID`. Each file is checked whole
+before anything is written (one transaction); a file whose content was imported before changes
+nothing; a later file replaces the figures it repeats and reports those it revised.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from data.db import write_transaction
+from data.errors import DataError, IngestError, did_you_mean
+from data.partnerships import area_ids, indicator_words, resolve_partnership
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+FY = re.compile(r"^(\d{4})/(\d{2})$")
+
+
+@dataclass
+class Kind:
+    """One kind of file: its columns, its table, its key columns and how to read a row."""
+
+    name: str
+    table: str
+    columns: tuple[str, ...]
+    key: tuple[str, ...]
+    value: str
+
+
+KINDS = {
+    "values": Kind("values", "monthly_values", ("month", "indicator", "area", "value"),
+                   ("area", "indicator", "month"), "value"),
+    "survey": Kind("survey", "survey_results",
+                   ("indicator", "area", "wave", "fieldwork_end", "percent", "weighted_count",
+                    "base_n", "design_effect"), ("area", "indicator", "wave"), "percent"),
+    "population": Kind("population", "population", ("area", "financial_year", "population"),
+                       ("area", "financial_year"), "population"),
+}
+
+
+@dataclass
+class LoadResult:
+    file: str
+    kind: str
+    partnership: str
+    status: str  # "imported" or "unchanged"
+    rows: int
+    added: int = 0
+    revised: list[str] = field(default_factory=list)
+
+
+def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
+               partnership: str | None = None) -> LoadResult:
+    """Check and import one CSV of `kind_name`; all or nothing. Raises IngestError."""
+    kind, path = KINDS[kind_name], Path(path)
+    pid = resolve_partnership(db, partnership)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot be read ({exc.strerror}).") from None
+    sha = hashlib.sha256(raw).hexdigest()
+    rows = _parse(db, kind, path, raw, pid)
+    with write_transaction(db):
+        if db.execute("SELECT 1 FROM ingests WHERE kind = ? AND sha256 = ? AND force = ?",
+                      (kind.name, sha, pid)).fetchone():
+            return LoadResult(str(path), kind.name, pid, "unchanged", len(rows))
+        result = LoadResult(str(path), kind.name, pid, "imported", len(rows))
+        ingest_id = db.table("ingests").insert({
+            "kind": kind.name, "file": str(path), "sha256": sha, "force": pid,
+            "months": json.dumps(sorted({r.get("month") or r.get("wave") or
+                                         r.get("financial_year") for r in rows})),
+            "rows": len(rows), "placed": len(rows), "unplaced": 0, "revised": 0,
+            "ingested_at": datetime.now(UTC).isoformat(timespec="seconds")}).last_pk
+        for row in rows:
+            key = {"partnership": pid, **{k: row[k] for k in kind.key}}
+            where = " AND ".join(f"{k} = ?" for k in key)
+            old = db.execute(f"SELECT {kind.value} FROM {kind.table} WHERE {where}",
+                             tuple(key.values())).fetchone()
+            if old is None:
+                result.added += 1
+            elif old[0] != row[kind.value]:
+                result.revised.append(" ".join(str(row[k]) for k in kind.key)
+                                      + f" {_num(old[0])} -> {_num(row[kind.value])}")
+            db.table(kind.table).upsert({**key, **row, "ingest_id": ingest_id},
+                                        pk=list(key))
+        db.execute("UPDATE ingests SET revised = ? WHERE id = ?", (len(result.revised),
+                                                                    ingest_id))
+    return result
+
+
+def _num(value: object) -> str:
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+
+
+def _parse(db: sqlite_utils.Database, kind: Kind, path: Path, raw: bytes,
+           pid: str) -> list[dict[str, Any]]:
+    name = str(path)
+    if not raw.strip():
+        raise IngestError(name, "is empty.", hint=f"Expected a header: {','.join(kind.columns)}")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise IngestError(name, "is not a UTF-8 CSV text file.", 1) from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = [h.strip() for h in reader.fieldnames or []]
+    missing = [c for c in kind.columns if c not in header]
+    if missing:
+        raise IngestError(name, f"the header lacks {', '.join(missing)}.", 1,
+                          hint=f"The header should be: {','.join(kind.columns)}")
+    check = RowChecker(name, kind, indicator_words(db, pid), area_ids(db, pid), db)
+    rows: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    try:
+        for record in reader:
+            line = reader.line_num
+            if None in record or any(v is None for v in record.values()):
+                raise IngestError(name, f"this row has {len(record.get(None) or [])} fields "
+                                  "more or fewer than the header.", line)
+            row = check.row({k.strip(): (v or "").strip() for k, v in record.items()}, line)
+            key = tuple(row[k] for k in kind.key)
+            if key in seen:
+                raise IngestError(name, f"repeats {' '.join(map(str, key))} (first on line "
+                                  f"{seen[key]}).", line, hint="Give each figure once.")
+            seen[key] = line
+            rows.append(row)
+    except csv.Error as exc:
+        raise IngestError(name, f"is not a readable CSV ({exc}).", reader.line_num) from None
+    if not rows:
+        raise IngestError(name, "has a header but no rows.")
+    return rows
+
+
+class RowChecker:
+    """Turns one CSV record into a typed row, or an IngestError naming line and column."""
+
+    def __init__(self, name: str, kind: Kind, words: dict[str, tuple[str, str]],
+                 areas: set[str], db: sqlite_utils.Database) -> None:
+        self.name, self.kind, self.words, self.areas, self.db = name, kind, words, areas, db
+
+    def fail(self, line: int, problem: str, hint: str | None = None) -> IngestError:
+        return IngestError(self.name, problem, line, hint=hint)
+
+    def row(self, r: dict[str, str], line: int) -> dict[str, Any]:
+        out: dict[str, Any] = {"area": self.area(r["area"], line)}
+        if "indicator" in r:
+            out["indicator"] = self.indicator(r["indicator"], line)
+        return {**out, **READERS[self.kind.name](self, r, line)}
+
+    def area(self, value: str, line: int) -> str:
+        if value not in self.areas:
+            raise self.fail(line, f"unknown area '{value}'." + did_you_mean(value, self.areas),
+                            f"Areas of this partnership: {', '.join(sorted(self.areas))}.")
+        return value
+
+    def indicator(self, value: str, line: int) -> str:
+        found = self.words.get(value.strip().lower().replace("_", " ").replace("-", " "))
+        found = found or self.words.get(value.strip().lower())
+        if found is None:
+            raise self.fail(line, f"unknown indicator '{value}'."
+                            + did_you_mean(value.lower(), {w: s for w, (s, _) in
+                                                           self.words.items()}),
+                            "Declare local indicators in the partnership file ([[indicators]]).")
+        slug, kind = found
+        wants_survey = self.kind.name == "survey"
+        if (kind == "survey") != wants_survey:
+            other = "cspbot ingest survey" if kind == "survey" else "cspbot ingest values"
+            raise self.fail(line, f"'{slug}' is a {kind} indicator: load it with {other}.")
+        return slug
+
+    def number(self, r: dict[str, str], column: str, line: int, *, integer: bool = False,
+               low: float = 0, high: float | None = None, required: bool = True) -> Any:
+        text = r.get(column, "")
+        if not text:
+            if required:
+                raise self.fail(line, f"{column} is empty.")
+            return None
+        try:
+            value = int(text) if integer else float(text.replace(",", ""))
+        except ValueError:
+            raise self.fail(line, f"{column} '{text}' is not a "
+                            f"{'whole number' if integer else 'number'}.") from None
+        if value < low or (high is not None and value > high):
+            limit = f"from {low} to {high}" if high is not None else f"at least {low}"
+            raise self.fail(line, f"{column} {text} is out of range: expected {limit}.")
+        return value
+
+    def pattern(self, r: dict[str, str], column: str, rx: re.Pattern[str], line: int,
+                expected: str) -> str:
+        if not rx.match(r.get(column, "")):
+            raise self.fail(line, f"{column} '{r.get(column, '')}' is not {expected}.")
+        return r[column]
+
+
+def _values(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
+    return {"month": c.pattern(r, "month", MONTH, line, "a month YYYY-MM"),
+            "value": c.number(r, "value", line), "source": "file"}
+
+
+def _survey(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
+    percent = c.number(r, "percent", line, high=100, required=False)
+    weighted = c.number(r, "weighted_count", line, required=False)
+    if (percent is None) == (weighted is None):
+        raise c.fail(line, "give either percent or weighted_count (one of them).")
+    base_n = c.number(r, "base_n", line, integer=True, low=1)
+    if weighted is not None:
+        if weighted > base_n:
+            raise c.fail(line, f"weighted_count {weighted} is more than base_n {base_n}.")
+        percent = round(100 * weighted / base_n, 6)
+    if not r.get("wave"):
+        raise c.fail(line, "wave is empty: name the survey wave, e.g. 2008 or 2009/10.")
+    deff = c.number(r, "design_effect", line, low=1, required=False)
+    return {"wave": r["wave"], "percent": percent, "weighted_count": weighted, "base_n": base_n,
+            "fieldwork_end": c.pattern(r, "fieldwork_end", MONTH, line, "a month YYYY-MM"),
+            "design_effect": 1.0 if deff is None else deff}
+
+
+def _population(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
+    year = c.pattern(r, "financial_year", FY, line, "a financial year like 2010/11")
+    first, second = FY.match(year).groups()  # type: ignore[union-attr]
+    if (int(first) + 1) % 100 != int(second):
+        raise c.fail(line, f"financial_year '{year}' is not two consecutive years.")
+    return {"financial_year": year,
+            "population": c.number(r, "population", line, integer=True, low=1)}
+
+
+READERS: dict[str, Callable[[RowChecker, dict[str, str], int], dict[str, Any]]] = {
+    "values": _values, "survey": _survey, "population": _population}
+
+
+def check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise DataError(f"Unknown kind of file '{kind}'.", f"Kinds: {', '.join(KINDS)}.")

@@ -11,6 +11,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+import sqlite_utils
+
+from data.db import open_db
+
 
 @dataclass(frozen=True)
 class Setting:
@@ -88,3 +92,8 @@ def configure_logging(config: Config) -> None:
     file_handler.setLevel(logging.INFO)
     root.addHandler(file_handler)
     root.setLevel(min(logging.INFO, logging.getLevelName(config.log_level)))
+
+
+def open_store(config: Config) -> sqlite_utils.Database:
+    """The store the settings name, created and migrated if need be."""
+    return open_db(config.db_path, config.busy_timeout_ms)

@@ -62,8 +62,11 @@ class LoadResult:
 
 
 def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
-               partnership: str | None = None) -> LoadResult:
-    """Check and import one CSV of `kind_name`; all or nothing. Raises IngestError."""
+               partnership: str | None = None, source: str = "file") -> LoadResult:
+    """Check and import one CSV of `kind_name`; all or nothing. Raises IngestError.
+
+    `source` labels monthly values (e.g. "demo" for the illustrative data set).
+    """
     kind, path = KINDS[kind_name], Path(path)
     pid = resolve_partnership(db, partnership)
     try:
@@ -93,6 +96,8 @@ def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
             elif old[0] != row[kind.value]:
                 result.revised.append(" ".join(str(row[k]) for k in kind.key)
                                       + f" {_num(old[0])} -> {_num(row[kind.value])}")
+            if "source" in row:
+                row = {**row, "source": source}
             db.table(kind.table).upsert({**key, **row, "ingest_id": ingest_id},
                                         pk=list(key))
         db.execute("UPDATE ingests SET revised = ? WHERE id = ?", (len(result.revised),

@@ -46,7 +46,7 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path) -> LoadReport:
             "INSERT INTO partnerships VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "name = excluded.name, formerly = excluded.formerly, time_zone = excluded.time_zone, "
             "file = excluded.file, sha256 = excluded.sha256, loaded_at = excluded.loaded_at",
-            (p.id, p.name, p.formerly, p.time_zone, str(path), sha, now()))
+            (p.id, p.name, p.formerly, p.time_zone, str(path.resolve()), sha, now()))
         _write_areas(db, p)
         _write_indicators(db, p)
         _write_people_and_priorities(db, p)

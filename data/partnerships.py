@@ -13,6 +13,10 @@ from data.catalogue import normalise
 from data.errors import DataError, did_you_mean
 
 
+def list_partnerships(db: sqlite_utils.Database) -> list[dict[str, object]]:
+    return list(db.query("SELECT id, name, loaded_at FROM partnerships ORDER BY id"))
+
+
 def partnership_ids(db: sqlite_utils.Database) -> list[str]:
     return [r[0] for r in db.execute("SELECT id FROM partnerships ORDER BY id")]
 

@@ -1,0 +1,60 @@
+"""`cspbot run`, `status` and `settings`: the store as a whole."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from bot import console_partnership as show_p
+from bot import console_report as show
+from bot.config import SETTINGS, Config, open_store
+from data.demo import load_demo
+from data.overview import partnership_status
+from data.partnerships import partnership_ids
+from data.queries import store_status
+
+
+@click.command()
+@click.pass_obj
+def run(config: Config) -> None:
+    """Create the store if need be (with the demo partnership when empty) and show it."""
+    db = open_store(config)
+    if not partnership_ids(db):
+        show.out.print("The store is empty: loading the demo partnership (Kettering, "
+                       "illustrative figures). `cspbot partnership load FILE` adds your own.")
+        show_p.demo_report(load_demo(db))
+    show.status(store_status(db), config.db_path)
+
+
+@click.command()
+@click.option("--partnership", "-p", metavar="ID", help="Show one partnership in detail.")
+@click.option("--area", "-a", metavar="ID", help="Only this area of the partnership.")
+@click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
+@click.pass_obj
+def status(config: Config, partnership: str | None, area: str | None, as_json: bool) -> None:
+    """Months held per force, latest month, row counts, partnerships and the last ingests."""
+    db = open_store(config)
+    if partnership or area:
+        result = partnership_status(db, partnership, area)
+        if as_json:
+            click.echo(json.dumps(result, indent=2))
+        else:
+            show_p.partnership_status(result)
+        return
+    result = store_status(db)
+    if as_json:
+        click.echo(json.dumps(result, indent=2))
+    else:
+        show.status(result, config.db_path)
+
+
+@click.command("settings")
+def settings_command() -> None:
+    """List every setting, its environment variable, default and current value."""
+    show.settings(SETTINGS)
+
+
+def register(cli: click.Group) -> None:
+    for command in (run, status, settings_command):
+        cli.add_command(command)

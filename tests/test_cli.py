@@ -126,7 +126,7 @@ def test_an_unexpected_error_shows_a_reference_not_a_traceback(cspbot, monkeypat
     def broken(*args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.cli.store_status", broken)
+    monkeypatch.setattr("bot.commands_store.store_status", broken)
     result = cspbot("status")
     assert result.exit_code == 1
     assert "Sorry, something went wrong (reference " in result.output

@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -193,6 +194,8 @@ class RowChecker:
             return None
         try:
             value = int(text) if integer else float(text.replace(",", ""))
+            if not math.isfinite(value):
+                raise ValueError(text)
         except ValueError:
             raise self.fail(line, f"{column} '{text}' is not a "
                             f"{'whole number' if integer else 'number'}.") from None
@@ -221,7 +224,7 @@ def _survey(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
     base_n = c.number(r, "base_n", line, integer=True, low=1)
     if weighted is not None:
         if weighted > base_n:
-            raise c.fail(line, f"weighted_count {weighted} is more than base_n {base_n}.")
+            raise c.fail(line, f"weighted_count {_num(weighted)} is more than base_n {base_n}.")
         percent = round(100 * weighted / base_n, 6)
     if not r.get("wave"):
         raise c.fail(line, "wave is empty: name the survey wave, e.g. 2008 or 2009/10.")

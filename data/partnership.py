@@ -16,9 +16,10 @@ from pathlib import Path
 import sqlite_utils
 
 from data.action_plan import audit, now, sync_action
+from data.catalogue import normalise
 from data.db import write_transaction
-from data.errors import DataError
 from data.partnership_file import Partnership, read_partnership_file
+from data.toml_reader import PartnershipFileError
 
 
 @dataclass
@@ -39,7 +40,7 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path) -> LoadReport:
     p = read_partnership_file(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     with write_transaction(db):
-        _check_against_store(db, p)
+        _check_against_store(db, p, path)
         created = not db.execute("SELECT 1 FROM partnerships WHERE id = ?", (p.id,)).fetchone()
         report = LoadReport(p.id, p.name, created)
         db.execute(
@@ -60,22 +61,24 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path) -> LoadReport:
     return report
 
 
-def _check_against_store(db: sqlite_utils.Database, p: Partnership) -> None:
-    for ind in p.indicators:
-        row = db.execute("SELECT kind, partnership FROM indicators WHERE slug = ?",
+def _check_against_store(db: sqlite_utils.Database, p: Partnership, path: Path) -> None:
+    """A local indicator may not take an id or a word that names another's indicator."""
+    for i, ind in enumerate(p.indicators):
+        row = db.execute("SELECT partnership FROM indicators WHERE slug = ?",
                          (ind["id"],)).fetchone()
-        if row and row[1] != p.id:
-            owner = f"partnership '{row[1]}'" if row[1] else "CSP Bot (built in)"
-            raise DataError(f"Indicator '{ind['id']}' is already defined by {owner}.",
-                            "Choose another id for this partnership's indicator.")
-        for alias in ind["aliases"]:
+        if row and row[0] != p.id:
+            owner = f"partnership '{row[0]}'" if row[0] else "CSP Bot (built in)"
+            raise PartnershipFileError(path, f"indicators[{i}].id", f"'{ind['id']}' is already "
+                                       f"an indicator of {owner}; choose another id")
+        for word in (ind["id"], ind["name"], *ind["aliases"]):
             taken = db.execute(
                 "SELECT a.slug FROM indicator_aliases a JOIN indicators i ON i.slug = a.slug "
-                "WHERE a.alias = ? AND COALESCE(i.partnership, '') != ?",
-                (alias.lower(), p.id)).fetchone()
+                "WHERE a.alias IN (?, ?) AND a.slug != ? AND COALESCE(i.partnership, '') != ?",
+                (word.lower(), normalise(word), ind["id"], p.id)).fetchone()
             if taken:
-                raise DataError(f"The alias '{alias}' of indicator '{ind['id']}' already names "
-                                f"'{taken[0]}'.", "Choose another alias.")
+                raise PartnershipFileError(path, f"indicators[{i}]", f"'{word}' already names "
+                                           f"the indicator '{taken[0]}'; choose another name "
+                                           "or alias")
 
 
 def _write_areas(db: sqlite_utils.Database, p: Partnership) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import tomllib
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -142,12 +143,13 @@ def _checked(top: Reader, name: str, keys: tuple[str, ...]) -> list[Reader]:
 
 
 def _unique(top: Reader, name: str, items: list[dict[str, Any]]) -> set[str]:
-    seen: set[str] = set()
+    seen: dict[str, int] = {}
     for i, item in enumerate(items):
         if item["id"] in seen:
-            top.fail(f"{name}[{i}].id", f"'{item['id']}' is used twice; ids must be unique")
-        seen.add(item["id"])
-    return seen
+            top.fail(f"{name}[{i}].id", f"'{item['id']}' is already the id of "
+                     f"{name}[{seen[item['id']]}]; ids must be unique")
+        seen[item["id"]] = i
+    return set(seen)
 
 
 def _ref(r: Reader, name: str, known: set[str], what: str, required: bool = True) -> str | None:
@@ -255,7 +257,7 @@ def _action(r: Reader, agencies: set[str], themes: set[str],
               "priority": _ref(r, "priority", priorities, "priority", required=False),
               "lead": _ref(r, "lead", agencies, "agency", required=False),
               "status": r.choice("status", STATUSES, "not-started"),
-              "due": r.text("due", required=False, pattern=DATE, expected="a date YYYY-MM-DD"),
+              "due": _date(r, "due"),
               "outputs": []}
     outputs_read: list[Output] = action["outputs"]
     if not (action["theme"] or action["priority"]):
@@ -271,6 +273,16 @@ def _action(r: Reader, agencies: set[str], themes: set[str],
     return action
 
 
+def _date(r: Reader, name: str) -> str | None:
+    value = r.text(name, required=False, pattern=DATE, expected="a date YYYY-MM-DD")
+    if value is not None:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            r.fail(name, f"'{value}' is not a date in the calendar")
+    return value
+
+
 def _target(r: Reader, words: dict[str, str], areas: set[str]) -> dict[str, Any]:
     r.check_keys(("indicator", "area", "baseline_year", "reduction_pct", "value", "target_year"))
     year = re.compile(r"^\d{4}(/\d{2})?$")
@@ -282,7 +294,8 @@ def _target(r: Reader, words: dict[str, str], areas: set[str]) -> dict[str, Any]
               "target_year": r.text("target_year", pattern=year,
                                     expected="a financial year like 2010/11 (or a survey year)")}
     if target["area"] is not None and target["area"] not in areas:
-        r.fail("area", f"unknown area '{target['area']}'. Areas: {', '.join(sorted(areas))}.")
+        r.fail("area", f"unknown area '{target['area']}'." + did_you_mean(target["area"], areas)
+               + f" Areas: {', '.join(sorted(areas))}.")
     if (target["reduction_pct"] is None) == (target["target_value"] is None):
         r.fail("reduction_pct", "give either reduction_pct or value (not both, not neither)")
     return target

@@ -97,5 +97,5 @@ def resolve_partnership_indicator(db: sqlite_utils.Database, pid: str, word: str
     if found is None:
         raise DataError(f"There is no indicator called '{word}'."
                         + did_you_mean(normalise(word), {w: s for w, (s, _) in words.items()}),
-                        "See `cspbot partnership show` for this partnership's indicators.")
+                        "Indicators: " + ", ".join(sorted({s for s, _ in words.values()})) + ".")
     return found[0]

@@ -76,6 +76,11 @@ def ingest_report(report: IngestReport) -> None:
 
 def status(result: dict, db_path: str) -> None:  # type: ignore[type-arg]
     out.print(f"Store: {os.path.abspath(db_path)}")
+    for p in result.get("partnerships", []):
+        local = (f"{p['local_values']:,} local monthly values to {p['latest_local']}"
+                 if p["local_values"] else "no local values")
+        out.print(f"Partnership {p['id']}: {p['name']} ({p['areas']} areas, {local}); "
+                  f"`cspbot status --partnership {p['id']}` for more")
     if not result["forces"]:
         out.print("The store holds no police.uk data yet. Import some with:\n"
                   "  cspbot ingest police-uk FILES|FOLDERS|ZIPS   (from data.police.uk/data)")

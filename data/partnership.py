@@ -148,8 +148,9 @@ def _warnings(db: sqlite_utils.Database, p: Partnership) -> list[str]:
     for la in p.local_authorities:
         if not db.execute("SELECT 1 FROM lsoas WHERE local_authority = ? LIMIT 1",
                           (la,)).fetchone():
-            warnings.append(f"No police.uk data yet names the local authority '{la}' (check the "
-                            "spelling against `cspbot status`, or import police.uk files).")
+            warnings.append(f"no police.uk figures for '{la}' yet: import police.uk files with "
+                            "`cspbot ingest police-uk` (and check the name against "
+                            "`cspbot status`).")
     return warnings
 
 

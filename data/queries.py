@@ -95,13 +95,19 @@ def store_status(db: sqlite_utils.Database) -> dict[str, object]:
         for f, n, lo, hi, rows in db.execute(
             "SELECT force, COUNT(*), MIN(month), MAX(month), SUM(rows) FROM police_months "
             "GROUP BY force ORDER BY force")]
-    tables = {t: db[t].count for t in ("police_counts", "police_unplaced", "lsoas",
-                                       "ingests", "revisions")}
+    tables = {t: db.table(t).count for t in (
+        "police_counts", "police_unplaced", "lsoas", "ingests", "revisions", "monthly_values",
+        "survey_results", "actions", "action_updates")}
     last = list(db.query("SELECT id, file, months, rows, revised, ingested_at FROM ingests "
                          "ORDER BY id DESC LIMIT 5"))
     latest = max((f["latest"] for f in forces), default=None)
+    partnerships = [dict(r) for r in db.query(
+        "SELECT p.id, p.name, (SELECT COUNT(*) FROM areas a WHERE a.partnership = p.id) AS areas,"
+        " (SELECT COUNT(*) FROM monthly_values v WHERE v.partnership = p.id) AS local_values, "
+        "(SELECT MAX(month) FROM monthly_values v WHERE v.partnership = p.id) AS latest_local "
+        "FROM partnerships p ORDER BY p.id")]
     return {"latest_month": latest, "forces": forces, "tables": tables, "last_ingests": last,
-            "local_authorities": len(local_authorities(db))}
+            "local_authorities": len(local_authorities(db)), "partnerships": partnerships}
 
 
 def month_range(first: str, last: str) -> list[str]:

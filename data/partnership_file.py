@@ -294,7 +294,8 @@ def _target(r: Reader, words: dict[str, str], areas: set[str]) -> dict[str, Any]
               "target_year": r.text("target_year", pattern=year,
                                     expected="a financial year like 2010/11 (or a survey year)")}
     if target["area"] is not None and target["area"] not in areas:
-        r.fail("area", f"unknown area '{target['area']}'." + did_you_mean(target["area"], areas)
+        r.fail("area", f"unknown area '{target['area']}'."
+               + did_you_mean(str(target["area"]), areas)
                + f" Areas: {', '.join(sorted(areas))}.")
     if (target["reduction_pct"] is None) == (target["target_value"] is None):
         r.fail("reduction_pct", "give either reduction_pct or value (not both, not neither)")

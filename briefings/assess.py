@@ -101,8 +101,10 @@ def write_series(r: SeriesResult, p_adjusted: float | None, settings: MethodSett
         "id": s.id, "indicator": s.indicator, "unit": s.unit, "polarity": s.polarity,
         "as_of": format_month(s.as_of),
         "yoy": yoy_out,
-        "trend_glm": asdict(r.trend) if r.trend else None,
-        "projection": asdict(r.projection) if r.projection else None,
+        "trend_glm": ({**asdict(r.trend), "fitted_monthly": r.fitted_monthly}
+                      if r.trend else None),
+        "projection": ({**asdict(r.projection), "projected_monthly": r.projected_monthly}
+                       if r.projection else None),
         "mann_kendall": {"current": asdict(r.mk_current) if r.mk_current else None,
                          "prior": asdict(r.mk_prior) if r.mk_prior else None},
         "spc": asdict(r.spc) if r.spc else None,

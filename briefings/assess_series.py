@@ -37,6 +37,8 @@ class SeriesResult:
     spc: SpcChart | None = None
     spc_raw: SpcChart | None = None
     flags: list[dict[str, str]] = field(default_factory=list)
+    fitted_monthly: list[float] | None = None  # the J3 model's monthly fit over its window
+    projected_monthly: list[float] | None = None  # ... and over the target year (for charts)
 
     def flag(self, code: str, message: str) -> None:
         self.flags.append({"code": code, "message": message})
@@ -87,9 +89,18 @@ def assess_series(s: Series, settings: MethodSettings) -> SeriesResult:
     if model.warned:
         result.flag("model_warning", "The trend model warned (e.g. did not converge).")
     result.trend = model.fit
+    result.fitted_monthly = fitted_values(model, months)
     result.projection = projection(result, model, months, values, settings)
+    if result.projection is not None and s.target is not None:
+        start = parse_fy(s.target.target_fy)
+        result.projected_monthly = fitted_values(model, list(range(start, start + 12)))
     add_charts(result, months, model.fit.seasonal_factors_apr_to_mar, settings)
     return result
+
+
+def fitted_values(model: TrendModel, months: list[int]) -> list[float]:
+    """The model's expected value per unit of exposure (a count, or a rate) for each month."""
+    return [float(v) for v in np.exp(model.design(months) @ model.params)]
 
 
 def period_change(s: Series, settings: MethodSettings) -> PeriodChange:

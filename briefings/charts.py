@@ -35,10 +35,12 @@ class ChartData:
     months: list[str]
     values: list[float | None]
     point_types: list[str] = field(default_factory=list)  # improvement / concern / common_cause
-    mean: float | None = None
-    lower_limit: float | None = None
-    upper_limit: float | None = None
     spc_months: list[str] = field(default_factory=list)
+    # XmR centre line and process limits per SPC month: flat on seasonally adjusted data, or
+    # following the seasons when the limits are put back on the scale of the raw counts.
+    mean: list[float] = field(default_factory=list)
+    lower_limit: list[float] = field(default_factory=list)
+    upper_limit: list[float] = field(default_factory=list)
     fitted_months: list[str] = field(default_factory=list)
     fitted: list[float] = field(default_factory=list)
     projection_months: list[str] = field(default_factory=list)
@@ -79,12 +81,11 @@ def _draw(ax, data: ChartData, compact: bool = False) -> None:  # type: ignore[n
                for m, v in zip(data.months, data.values, strict=True) if v is not None]
     ax.scatter([x for x, _ in present], [v for _, v in present], s=10 if compact else 16,
                c=colours, zorder=3)
-    if data.mean is not None and data.spc_months:
-        span = [_x(data.spc_months[0], first), _x(data.spc_months[-1], first)]
-        ax.plot(span, [data.mean] * 2, color=COMMON, lw=1, ls="-", label="mean")
-        for limit in (data.lower_limit, data.upper_limit):
-            if limit is not None:
-                ax.plot(span, [limit] * 2, color=LIMITS, lw=0.8, ls="--")
+    if data.mean and data.spc_months:
+        sx = [_x(m, first) for m in data.spc_months]
+        ax.plot(sx, data.mean, color=COMMON, lw=0.9, ls="-", label="mean (SPC)")
+        ax.plot(sx, data.lower_limit, color=LIMITS, lw=0.8, ls="--", label="process limits")
+        ax.plot(sx, data.upper_limit, color=LIMITS, lw=0.8, ls="--")
     if data.fitted:
         ax.plot([_x(m, first) for m in data.fitted_months], data.fitted, color=TREND, lw=1.2,
                 label="trend")
@@ -95,8 +96,10 @@ def _draw(ax, data: ChartData, compact: bool = False) -> None:  # type: ignore[n
             ax.fill_between(px, data.projection_low, data.projection_high, color=TREND,
                             alpha=0.15, lw=0, label="95% band")
     if data.target_monthly is not None:
-        ax.axhline(data.target_monthly, color=TARGET, lw=1, ls="-.", label=data.target_label
-                   or "target")
+        tx = ([_x(data.projection_months[0], first), _x(data.projection_months[-1], first)]
+              if data.projection_months else [xs[0], xs[-1]])
+        ax.plot(tx, [data.target_monthly] * 2, color=TARGET, lw=1.6, ls="-.",
+                label=data.target_label or "target")
     last = max([xs[-1]] + [_x(m, first) for m in data.projection_months])
     ticks = [x for x, m in zip(xs + list(range(xs[-1] + 1, last + 1)),
                                data.months + _after(data.months[-1], last - xs[-1]),
@@ -134,13 +137,14 @@ def _png(fig: Figure) -> bytes:
 
 def draw_indicator_chart(name: str, data: ChartData, alt_text: str) -> Chart:
     """One indicator's chart (about 800 x 400 pixels)."""
-    fig = Figure(figsize=(8, 4), dpi=100)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.1, top=0.9)
+    fig = Figure(figsize=(8, 4.3), dpi=100)
+    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.2, top=0.9)
     ax = fig.add_subplot()
     _draw(ax, data)
     ax.set_title(data.title, loc="left", fontsize=11)
     ax.set_ylabel(data.unit, fontsize=8)
-    ax.legend(fontsize=7, frameon=False, loc="lower left", ncols=5)
+    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.09),
+              ncols=6)
     png = _png(fig)
     headers, rows = chart_table(data)
     return Chart(name, png, alt_text, headers, rows)
@@ -164,6 +168,31 @@ def draw_overview(charts: list[tuple[str, ChartData]], title: str, alt_text: str
             for name, data in charts]
     return Chart("overview", _png(fig), alt_text, ["indicator", "latest month", "latest value"],
                  rows)
+
+
+def draw_survey_chart(name: str, title: str, waves: list[tuple[str, float, float, float]],
+                      target: float | None, alt_text: str) -> Chart:
+    """Survey waves as points with their 95% (Wilson) intervals, and the target."""
+    fig = Figure(figsize=(6, 3.2), dpi=100)
+    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.86)
+    ax = fig.add_subplot()
+    xs = list(range(len(waves)))
+    pcts = [w[1] for w in waves]
+    ax.errorbar(xs, pcts, yerr=[[p - w[2] for p, w in zip(pcts, waves, strict=True)],
+                                [w[3] - p for p, w in zip(pcts, waves, strict=True)]],
+                fmt="o", color=IMPROVEMENT, ecolor=COMMON, capsize=4, label="% (95% interval)")
+    if target is not None:
+        ax.axhline(target, color=TARGET, lw=1.2, ls="-.", label=f"target {target:g}%")
+    ax.set_xticks(xs, [w[0] for w in waves], fontsize=8)
+    ax.set_xlim(-0.6, len(waves) - 0.4)
+    ax.set_ylim(0, max([w[3] for w in waves] + [target or 0]) * 1.25)
+    ax.set_ylabel("% of residents", fontsize=8)
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.legend(fontsize=7, frameon=False, loc="lower left")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    rows = [[w[0], f"{w[1]:.1f}%", f"{w[2]:.1f}% to {w[3]:.1f}%"] for w in waves]
+    return Chart(name, _png(fig), alt_text, ["wave", "percent", "95% interval"], rows)
 
 
 def _fmt(value: float | None) -> str:

@@ -97,6 +97,10 @@ def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
             elif old[0] != row[kind.value]:
                 result.revised.append(" ".join(str(row[k]) for k in kind.key)
                                       + f" {_num(old[0])} -> {_num(row[kind.value])}")
+                db.execute("INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
+                           (ingest_id, pid, row["area"], row.get("indicator", kind.name),
+                            row.get("month") or row.get("wave") or row.get("financial_year"),
+                            old[0], row[kind.value]))
             if "source" in row:
                 row = {**row, "source": source}
             db.table(kind.table).upsert({**key, **row, "ingest_id": ingest_id},

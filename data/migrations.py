@@ -158,3 +158,16 @@ PARTNERSHIP_SCHEMA = [
         population INTEGER NOT NULL, ingest_id INTEGER REFERENCES ingests(id),
         PRIMARY KEY (partnership, area, financial_year))""",
 ]
+
+
+@migrations(name="0003_briefing_runs_and_value_revisions")
+def _briefing_runs(db: sqlite_utils.Database) -> None:
+    """When each briefing was published, and every local figure a later file revised."""
+    db.execute("""CREATE TABLE briefing_runs (
+        id INTEGER PRIMARY KEY, partnership TEXT NOT NULL REFERENCES partnerships(id),
+        month TEXT NOT NULL, built_at TEXT NOT NULL, purpose TEXT NOT NULL)""")
+    db.execute("CREATE INDEX briefing_runs_partnership ON briefing_runs(partnership, built_at)")
+    db.execute("""CREATE TABLE value_revisions (
+        ingest_id INTEGER NOT NULL REFERENCES ingests(id), partnership TEXT NOT NULL,
+        area TEXT NOT NULL, indicator TEXT NOT NULL, period TEXT NOT NULL, old REAL,
+        new REAL)""")

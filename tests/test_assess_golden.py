@@ -32,7 +32,8 @@ SHARED = Path(__file__).resolve().parents[2] / "shared" / "method"
 FILES = ("example-input.json", "example-expected.json")
 
 SKIPPED = {"_versions", "_about"}
-EXTRA_KEYS = {"flags", "settings", "small_counts", "value_ci_current", "value_ci_previous"}
+EXTRA_KEYS = {"flags", "settings", "small_counts", "value_ci_current", "value_ci_previous",
+              "fitted_monthly", "projected_monthly"}
 GLM_PARTS = (".trend_glm.", ".projection.projected_value", ".projection.ci95_", ".spc.")
 CLOSED_FORM = {"rel": 1e-9, "abs": 1e-12}
 GLM = {"rel": 1e-6, "abs": 1e-12}

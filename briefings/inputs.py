@@ -1,0 +1,148 @@
+"""From the store to the input of `briefings.assess`: which series a briefing covers, and how.
+
+A series is one indicator in one area. The briefing covers, in this order: every target of the
+partnership file (in its order), the indicators its priorities name, its own local indicators,
+and, when that gives fewer than four, the main police.uk indicators. Each series runs up to the
+briefing month or its latest figure; a gap ends it (a missing month is never read as zero), and
+every such cut is noted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+from data import briefing_data as store
+from data.queries import month_range
+from data.values import partnership_values
+
+MAIN_POLICE = ("all-crime", "anti-social-behaviour", "burglary", "vehicle-crime",
+               "violent-crime", "criminal-damage-arson", "robbery", "shoplifting")
+MIN_SERIES = 4
+
+
+@dataclass
+class SeriesSpec:
+    """One series chosen for the briefing, with what the reader must be told about its data."""
+
+    key: str
+    indicator: str
+    area: str
+    kind: str  # "monthly" or "survey"
+    name: str
+    area_name: str
+    unit: str
+    polarity: str
+    sensitive: bool
+    source: str = ""
+    months: list[str] = field(default_factory=list)
+    values: list[float] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    target: dict[str, Any] | None = None
+    waves: list[dict[str, Any]] = field(default_factory=list)
+
+
+def choose_series(db: sqlite_utils.Database, pid: str, month: str) -> list[SeriesSpec]:
+    meta, areas = store.indicator_meta(db, pid), store.areas(db, pid)
+    rows: dict[tuple[str, str], dict[str, tuple[float, str]]] = {}
+    for r in partnership_values(db, pid, end=month):
+        rows.setdefault((r.indicator, r.area), {})[r.month] = (r.value, r.source)
+    waves: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for w in store.survey_waves(db, pid, month):
+        waves.setdefault((w["indicator"], w["area"]), []).append(w)
+    targets = {(t["indicator"], t["area"]): t for t in store.targets(db, pid)}
+    wanted = list(targets)
+    wanted += [(slug, pid) for slug in store.owners(db, pid)]
+    wanted += [(slug, area) for slug, m in meta.items() if m["kind"] in ("local", "survey")
+               for area in areas]
+    held = [k for k in dict.fromkeys(wanted) if k in rows or len(waves.get(k, [])) >= 1]
+    if len(held) < MIN_SERIES:
+        held += [(slug, pid) for slug in MAIN_POLICE if (slug, pid) in rows
+                 and (slug, pid) not in held]
+    specs = []
+    for indicator, area in held:
+        m = meta[indicator]
+        spec = SeriesSpec(
+            key=f"{indicator}@{area}", indicator=indicator, area=area,
+            kind="survey" if m["kind"] == "survey" else "monthly", name=m["name"],
+            area_name=areas[area]["name"], unit=m["unit"], polarity=m["polarity"],
+            sensitive=bool(m["sensitive"]) and areas[area]["kind"] != "partnership",
+            target=targets.get((indicator, area)))
+        if spec.kind == "survey":
+            spec.waves = waves.get((indicator, area), [])
+        else:
+            cut_series(spec, rows[(indicator, area)], month)
+        specs.append(spec)
+    return specs
+
+
+def cut_series(spec: SeriesSpec, by_month: dict[str, tuple[float, str]], month: str) -> None:
+    """The longest run of consecutive months ending at the latest figure, noting any cut."""
+    held = sorted(by_month)
+    latest = held[-1]
+    if latest < month:
+        spec.notes.append(f"The latest figure is for {latest}; {month} is not in yet.")
+    run = [latest]
+    for m in reversed(held[:-1]):
+        if month_range(m, run[0])[1:] != [run[0]]:
+            gap = month_range(m, run[0])[1:-1]
+            spec.notes.append(f"No figures for {_span(gap)}: the series is read from "
+                              f"{run[0]} only (a missing month is not a zero).")
+            break
+        run.insert(0, m)
+    spec.months = run
+    spec.values = [by_month[m][0] for m in run]
+    spec.source = ", ".join(sorted({by_month[m][1] for m in run}))
+
+
+def _span(months: list[str]) -> str:
+    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]} ({len(months)} months)"
+
+
+def assess_input(specs: list[SeriesSpec], populations: dict[str, dict[str, float]]
+                 ) -> tuple[dict[str, Any], list[SeriesSpec]]:
+    """The assess document for the specs it can take; specs left out get a note saying why."""
+    series, surveys, used = [], [], []
+    for spec in specs:
+        if spec.kind == "survey":
+            if len(spec.waves) < 2:
+                spec.notes.append("Only one survey wave so far: no change can be judged yet.")
+                continue
+            surveys.append(_survey(spec))
+        elif any(v != int(v) for v in spec.values):
+            spec.notes.append("Not assessed: the figures are not whole counts.")
+            continue
+        else:
+            series.append(_series(spec, populations.get(spec.area)))
+        used.append(spec)
+    return {"series": series, "surveys": surveys}, used
+
+
+def _polarity(p: str) -> str:
+    return p.replace("-", "_")
+
+
+def _series(spec: SeriesSpec, population: dict[str, float] | None) -> dict[str, Any]:
+    t = spec.target
+    target = None
+    if t is not None and "/" in t["target_year"]:
+        target = {"baseline_fy": t["baseline_year"], "target_fy": t["target_year"],
+                  "reduction_pct": t["reduction_pct"], "target_value": t["target_value"]}
+    return {"id": spec.key, "indicator": spec.indicator, "unit": spec.unit,
+            "polarity": _polarity(spec.polarity), "as_of": spec.months[-1],
+            "first_month": spec.months[0], "counts": [int(v) for v in spec.values],
+            "population_by_fy": population if spec.unit == "rate_per_1000" else None,
+            "target": target}
+
+
+def _survey(spec: SeriesSpec) -> dict[str, Any]:
+    baseline, current = spec.waves[-2], spec.waves[-1]
+    target = spec.target["target_value"] if spec.target else None
+
+    def wave(w: dict[str, Any]) -> dict[str, Any]:
+        return {"survey": w["wave"], "n": w["base_n"], "pct": w["percent"]}
+
+    return {"id": spec.key, "indicator": spec.indicator, "polarity": _polarity(spec.polarity),
+            "design_effect": max(baseline["design_effect"], current["design_effect"]),
+            "target_pct": target, "baseline": wave(baseline), "current": wave(current)}

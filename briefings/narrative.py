@@ -1,0 +1,121 @@
+"""The sentences of a briefing (METHOD.md 2.7), from the judgements of `briefings.assess`.
+
+One sentence per indicator: subject + change (J1, or the trend J2 when the change is not
+significant, with J2's context) + connective + the long-term trend against the target (J3).
+Surveys: subject + J5 + position against the target. Thin data gets honest wording. Identical
+judgements for neighbouring indicators are merged ("This applies similarly to ..."). The word
+"significantly" appears only through a J1 band or J5 phrase whose test held.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+SUBJECTS = {"all-crime": "Overall crime"}
+GOOD_CHANGE = {"lower_is_better": ("down", "reducing", "reduced"),
+               "higher_is_better": ("up", "increasing", "increased")}
+
+
+@dataclass
+class Sentence:
+    """A sentence, split so that neighbours with the same judgement can be merged."""
+
+    subject: str
+    predicate: str  # everything after the subject, without the full stop
+    text: str
+
+
+def subject_of(indicator: str, name: str, area_name: str | None, unit: str) -> str:
+    """'Vehicle crime', 'Violence and assault with injury in Kettering Town Centre', ..."""
+    subject = SUBJECTS.get(indicator, name)
+    if unit == "percent" and subject.lower().startswith("residents"):
+        subject = "The percentage of r" + subject[1:]
+    return f"{subject} in {area_name}" if area_name else subject
+
+
+def _tone(words: str, polarity: str) -> int:
+    """+1 when the words say the indicator got better, -1 worse, 0 neither."""
+    good = GOOD_CHANGE[polarity]
+    bad = GOOD_CHANGE["higher_is_better" if polarity == "lower_is_better" else "lower_is_better"]
+    if any(w in words for w in ("stable", "not changed", "no clear")):
+        return 0
+    if any(f" {w}" in f" {words}" for w in good):
+        return 1
+    if any(f" {w}" in f" {words}" for w in bad):
+        return -1
+    return 0
+
+
+def _join(head: str, head_tone: int, tail: str | None, tail_tone: int) -> str:
+    if not tail:
+        return head
+    if head_tone < 0 < tail_tone:
+        return f"{head} although {tail}"
+    if head_tone >= 0 > tail_tone:
+        return f"{head} but {tail}"
+    return f"{head} and {tail}"
+
+
+def describe_series(out: dict[str, Any], subject: str) -> Sentence:
+    """The sentence for one monthly series (an item of assess's "series")."""
+    polarity, phrases = out["polarity"], out["phrases"]
+    flags = {f["code"] for f in out.get("flags", [])}
+    yoy = out.get("yoy")
+    if yoy is None:
+        return _sentence(subject, "has too few months of figures to judge a change yet (24 are "
+                         "needed)")
+    if yoy.get("small_counts"):
+        head = (f"numbered {yoy['count_current']:,} in the latest 12 months against "
+                f"{yoy['count_previous']:,} in the 12 before, "
+                + ("a significant change" if yoy["significant"] else "too few to call a "
+                   "change"))
+        return _sentence(subject, head)
+    if phrases.get("context"):
+        head = f", {phrases['context']}"
+    elif yoy["significant"] or phrases.get("trend") in (None, "no clear trend"):
+        head = f"is {phrases['yoy']}"
+    else:
+        head = f"is {phrases['trend']}"
+    target = phrases.get("target")
+    if target and "trend_window_shortened" in flags:
+        target += " (judged on fewer than 36 months)"
+    predicate = _join(head, _tone(head, polarity), target,
+                      0 if not target else (1 if " not " not in target else -1))
+    return _sentence(subject, predicate)
+
+
+def describe_survey(out: dict[str, Any], subject: str) -> Sentence:
+    """The sentence for one survey indicator (an item of assess's "surveys")."""
+    head = out["phrase"]
+    polarity = out["polarity"]
+    position = out.get("position_vs_target")
+    tail = None
+    if position and out.get("target_pct") is not None:
+        clearly = "clearly " if out.get("position_confident") else ""
+        side = position.replace(" target", "")
+        tail = f"the current position is {clearly}{side} the target"
+    tail_tone = 0 if tail is None else (1 if out.get("meets_target") else -1)
+    return _sentence(subject, _join(head, _tone(head, polarity), tail, tail_tone))
+
+
+def _sentence(subject: str, predicate: str) -> Sentence:
+    return Sentence(subject, predicate, f"{subject} {predicate}.".replace(" ,", ","))
+
+
+def conclusions(sentences: list[Sentence]) -> list[str]:
+    """The principal conclusions: one item per sentence, neighbours with the same judgement
+    merged ("This applies similarly to repeat domestic burglary.")."""
+    items: list[str] = []
+    previous: Sentence | None = None
+    for s in sentences:
+        if previous is not None and s.predicate == previous.predicate:
+            items[-1] += f" This applies similarly to {_lower_first(s.subject)}."
+            continue
+        items.append(s.text)
+        previous = s
+    return items
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:] if not text[:2].isupper() else text

@@ -1,0 +1,174 @@
+"""One section of the briefing per series: its sentence, facts, chart and notes.
+
+Small counts of sensitive indicators below partnership level (1 to 4, configurable) are shown
+as "fewer than 5" in facts and tables, and such series get no chart.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from briefings.charts import ChartData, draw_indicator_chart, draw_survey_chart
+from briefings.inputs import SeriesSpec
+from briefings.model import Fact, Section
+from briefings.months import format_month, fy_position, parse_month
+from briefings.narrative import Sentence, describe_series, describe_survey, subject_of
+
+SPC_WORDS = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
+             "common_cause": "common_cause"}
+
+
+@dataclass
+class SectionBuild:
+    section: Section
+    sentence_parts: Sentence
+    chart_data: ChartData | None
+    title: str
+
+
+def make_section(spec: SeriesSpec, judged: dict[str, Any] | None, owner: dict[str, Any] | None,
+                 pid: str, month: str, suppress_below: int) -> SectionBuild:
+    in_area = None if spec.area == pid else spec.area_name
+    subject = subject_of(spec.indicator, spec.name, in_area, spec.unit)
+    title = spec.name if in_area is None else f"{spec.name}, {in_area}"
+    shown = _shower(spec, suppress_below)
+    chart_data, chart = None, None
+    if judged is None:
+        sentence = Sentence(subject, "cannot be judged yet", f"{subject}: " + (
+            " ".join(spec.notes) or "no figures to judge yet."))
+        facts: list[Fact] = []
+    elif spec.kind == "survey":
+        sentence = describe_survey(judged, subject)
+        facts = survey_facts(spec, judged)
+        waves = [(w["wave"], w["percent"], *judged[k]) for w, k in
+                 ((spec.waves[-2], "wilson95_baseline_pct"),
+                  (spec.waves[-1], "wilson95_current_pct"))]
+        chart = draw_survey_chart(spec.key, title, waves, judged.get("target_pct"),
+                                  f"{title}: {sentence.text}")
+    else:
+        sentence = describe_series(judged, subject)
+        facts = series_facts(spec, judged, shown)
+        if not spec.sensitive:
+            chart_data = chart_data_of(spec, judged, title)
+            chart = draw_indicator_chart(spec.key, chart_data, alt_text(spec, judged, title,
+                                                                         sentence.text))
+        else:
+            spec.notes.append(f"Counts below {suppress_below} are not shown for this area; "
+                              "no chart is drawn.")
+    if owner:
+        facts.append(Fact("Priority", owner["priority"] + (
+            f" (lead: {', '.join(owner['leads'])})" if owner["leads"] else
+            " (held at partnership level)")))
+    flags = [f["message"] for f in (judged or {}).get("flags", [])
+             if f["code"] not in ("no_target",)]
+    section = Section(key=spec.key, indicator=spec.indicator, area=spec.area, title=title,
+                      sentence=sentence.text, facts=facts, chart=chart,
+                      judgement=judged or {}, notes=spec.notes + flags,
+                      priority=owner["priority"] if owner else None,
+                      leads=owner["leads"] if owner else [])
+    return SectionBuild(section, sentence, chart_data, title)
+
+
+def _shower(spec: SeriesSpec, suppress_below: int):  # type: ignore[no-untyped-def]
+    def show(value: float) -> str:
+        if spec.sensitive and 0 < value < suppress_below:
+            return f"fewer than {suppress_below}"
+        return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    return show
+
+
+def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # type: ignore[no-untyped-def]
+    facts = [Fact(f"Latest month ({spec.months[-1]})", show(spec.values[-1]))]
+    yoy = out.get("yoy")
+    if yoy:
+        change = (f"{yoy['pct_change']:+.1f}%" if yoy.get("pct_change") is not None
+                  and not yoy.get("small_counts") else "counts too small for a %")
+        verdict = "significant" if yoy["significant"] else "not significant"
+        facts.append(Fact("Latest 12 months", f"{show(yoy['count_current'])} against "
+                          f"{show(yoy['count_previous'])} in the 12 before: {change} "
+                          f"({verdict}, {p_text(yoy['p_value'])})"))
+    mk = (out.get("mann_kendall") or {}).get("current")
+    if mk:
+        facts.append(Fact(f"Trend ({mk['window_months'][0]} to {mk['window_months'][1]})",
+                          f"{mk['trend']} ({p_text(mk['p'])}), Sen slope "
+                          f"{mk['slope_per_year']:+.1f} a year"))
+    projection = out.get("projection")
+    if projection and projection.get("target_value") is not None and spec.target:
+        t = spec.target
+        how = (f"{t['reduction_pct']:g}% below {t['baseline_year']}"
+               if t.get("reduction_pct") is not None else "stated value")
+        facts.append(Fact(f"Target {t['target_year']}", f"{projection['target_value']:,.0f} "
+                          f"({how}: {projection['baseline_value'] or 0:,.0f})"))
+        facts.append(Fact(f"Projection {t['target_year']}",
+                          f"{projection['projected_value']:,.0f} (95% interval "
+                          f"{projection['ci95_low']:,.0f} to {projection['ci95_high']:,.0f}): "
+                          f"{(projection['confidence'] or '').replace('_', ' ')}"))
+    spc = out.get("spc")
+    if spc:
+        latest = spc["latest_point_type"].replace("special_cause_", "special cause: ")
+        facts.append(Fact("Latest month in SPC terms", latest.replace("_", " ")))
+    return facts
+
+
+def p_text(p: float) -> str:
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def survey_facts(spec: SeriesSpec, out: dict[str, Any]) -> list[Fact]:
+    base, cur = spec.waves[-2], spec.waves[-1]
+    low, high = out["newcombe95_diff_pp"]
+    facts = [Fact(f"Wave {w['wave']} (to {w['fieldwork_end']})",
+                  f"{w['percent']:.1f}% of {w['base_n']:,} asked")
+             for w in (base, cur)]
+    facts.append(Fact("Change", f"{out['change_pp']:+.1f} points (95% interval {low:+.1f} to "
+                      f"{high:+.1f}; {p_text(out['p_value'])})"))
+    if out.get("target_pct") is not None:
+        facts.append(Fact("Target", f"{out['target_pct']:g}%: {out['position_vs_target']}"))
+    return facts
+
+
+def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str) -> ChartData:
+    """The chart: the last five years of figures, SPC limits put back on the scale of the
+    raw counts (they follow the seasons), the fitted trend, the projection and the target."""
+    months, values = spec.months[-60:], spec.values[-60:]
+    data = ChartData(title=title, unit="per month" if spec.unit == "count" else spec.unit,
+                     months=months, values=list(values))
+    trend, spc = out.get("trend_glm"), out.get("spc")
+    factors = trend["seasonal_factors_apr_to_mar"] if trend else [1.0] * 12
+    if spc:
+        data.spc_months = _span(spc["window_months"])
+        data.point_types = [SPC_WORDS.get(p, "common_cause") for p in spc["point_type"]]
+        f = [factors[fy_position(parse_month(m))] for m in data.spc_months]
+        data.mean = [spc["mean"] * k for k in f]
+        data.lower_limit = [max(0.0, spc["lpl"] * k) for k in f]
+        data.upper_limit = [spc["upl"] * k for k in f]
+    if trend and trend.get("fitted_monthly"):
+        data.fitted_months = _span(trend["window_months"])
+        data.fitted = trend["fitted_monthly"]
+    projection = out.get("projection")
+    if projection and projection.get("projected_monthly"):
+        data.projection_months = _span(projection["target_months"])
+        data.projection = projection["projected_monthly"]
+        low = projection["ci95_low"] / projection["projected_value"]
+        high = projection["ci95_high"] / projection["projected_value"]
+        data.projection_low = [v * low for v in data.projection]
+        data.projection_high = [v * high for v in data.projection]
+        if projection.get("target_value") is not None and spec.unit == "count":
+            data.target_monthly = projection["target_value"] / 12
+            data.target_label = f"target {spec.target['target_year'] if spec.target else ''}" \
+                                " (monthly average)"
+    return data
+
+
+def _span(pair: list[str]) -> list[str]:
+    """Every month of a window written [first, last]."""
+    return [format_month(m) for m in range(parse_month(pair[0]), parse_month(pair[1]) + 1)]
+
+
+def alt_text(spec: SeriesSpec, out: dict[str, Any], title: str, sentence: str) -> str:
+    yoy = out.get("yoy") or {}
+    first = spec.months[-60:][0]
+    return (f"Line chart of {title.lower()} per month from {first} to {spec.months[-1]}. "
+            f"{sentence} Latest 12 months: {yoy.get('count_current', '?')} against "
+            f"{yoy.get('count_previous', '?')} in the 12 before.")

@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlite_utils
 
+from briefings.method import MethodSettings, describe_settings, settings_from_mapping
 from data.db import open_db
 
 
@@ -35,7 +36,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_file", "CSP_LOG_FILE", "",
             "Log file with full details of unexpected errors (default: the store's path with "
             ".log, e.g. ./csp.log)."),
-)
+    Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
+            "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
+            "partnership level are shown as 'fewer than N' (0 turns suppression off)."),
+) + tuple(
+    # Every threshold of the statistical method (METHOD.md), with METHOD's default.
+    Setting(f"method_{name}", f"CSP_METHOD_{name.upper()}",
+            str(default).lower() if isinstance(default, bool) else str(default), help_text)
+    for name, default, help_text in describe_settings())
 
 
 @dataclass(frozen=True)
@@ -44,6 +52,8 @@ class Config:
     busy_timeout_ms: int
     log_level: str
     log_file: str
+    suppress_below: int = 5
+    method: MethodSettings = field(default_factory=MethodSettings)
 
 
 def load_config(environ: dict[str, str] | None = None, **overrides: object) -> Config:
@@ -61,8 +71,14 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
         raise ValueError(f"CSP_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '{level}'.")
     db_path = str(values["db_path"])
     log_file = str(values["log_file"]) or str(Path(db_path).with_suffix(".log"))
-    return Config(db_path=db_path, busy_timeout_ms=timeout,
-                  log_level=level, log_file=log_file)
+    try:
+        suppress = int(str(values["suppress_below"]))
+        method = settings_from_mapping({s.name[len("method_"):]: env[s.env] for s in SETTINGS
+                                        if s.name.startswith("method_") and s.env in env})
+    except ValueError as exc:
+        raise ValueError(f"Method setting: {exc} (CSP_METHOD_* variables).") from None
+    return Config(db_path=db_path, busy_timeout_ms=timeout, log_level=level, log_file=log_file,
+                  suppress_below=suppress, method=method)
 
 
 class _OneLine(logging.Formatter):

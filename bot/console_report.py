@@ -105,9 +105,10 @@ def status(result: dict, db_path: str) -> None:  # type: ignore[type-arg]
 
 
 def settings(items: Sequence[Setting]) -> None:
-    table = Table("setting", "default", "current", "help")
+    """Each setting on its own lines (readable in any terminal width)."""
     for s in items:
         current = os.environ.get(s.env)
-        shown = ("(set)" if current else "(not set)") if s.secret else (current or "")
-        table.add_row(s.env, s.default, shown, s.help)
-    out.print(table)
+        shown = ("set" if current else "not set") if s.secret else (current or "not set")
+        out.print(f"[bold]{s.env}[/bold]  default: {s.default or '(none)'}  current: {shown}",
+                  highlight=False)
+        out.print(f"    {s.help}", highlight=False)

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from data.errors import DataError
 
 from briefings.months import format_month, fy_of, parse_fy, parse_month
+from data.errors import DataError
 
 HINT = "The layout is that of tests/golden/example-input.json."
 UNITS = ("count", "rate_per_1000")

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
+
 from data import briefing_data as store
 from data.queries import month_range
 from data.values import partnership_values

@@ -13,9 +13,6 @@ import re
 from typing import Any
 
 import sqlite_utils
-from data import briefing_data as store
-from data.errors import DataError
-from data.partnerships import resolve_partnership
 
 from briefings.assess import assess
 from briefings.charts import draw_overview
@@ -25,6 +22,9 @@ from briefings.method import MethodSettings
 from briefings.model import ActionProgress, Briefing, Freshness
 from briefings.narrative import conclusions
 from briefings.sections import make_section
+from data import briefing_data as store
+from data.errors import DataError
+from data.partnerships import resolve_partnership
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 

@@ -11,6 +11,8 @@ from typing import Any
 
 import sqlite_utils
 
+from data.db import write_transaction
+
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -107,4 +109,51 @@ def _sync_outputs(db: sqlite_utils.Database, key: tuple[str, str], outputs: list
         db.execute("DELETE FROM action_outputs WHERE partnership = ? AND action = ? AND "
                    "position = ?", (*key, n))
         changed = True
+    return changed
+
+
+class StaleUpdate(Exception):
+    """The action changed after the form was opened: who changed it, and when."""
+
+    def __init__(self, by: str, at: str, version: int) -> None:
+        super().__init__(f"changed by {by} at {at}")
+        self.by, self.at, self.version = by, at, version
+
+
+def update_from_chat(db: sqlite_utils.Database, partnership: str, action: str, by: str,
+                     expected_version: int, status: str | None = None,
+                     value: float | None = None, note: str | None = None) -> list[str]:
+    """Save a chat update in one transaction: the action, its first output, the audit trail.
+
+    Raises StaleUpdate (nothing written) when the action's version is not `expected_version`.
+    Returns the fields changed ("status", the output's measure, "note").
+    """
+    key = (partnership, action)
+    with write_transaction(db):
+        row = db.execute("SELECT status, version, updated_by, updated_at FROM actions WHERE "
+                         "partnership = ? AND id = ?", key).fetchone()
+        if row is None:
+            raise KeyError(action)
+        old_status, version, last_by, last_at = row
+        if version != expected_version:
+            raise StaleUpdate(last_by, last_at, version)
+        changed = []
+        if status is not None and status != old_status:
+            db.execute("UPDATE actions SET status = ? WHERE partnership = ? AND id = ?",
+                       (status, *key))
+            audit(db, partnership, action, by, "chat", "status", old_status, status, note)
+            changed.append("status")
+        output = db.execute("SELECT measure, current FROM action_outputs WHERE partnership = ? "
+                            "AND action = ? AND position = 0", key).fetchone()
+        if value is not None and output is not None and value != output[1]:
+            db.execute("UPDATE action_outputs SET current = ? WHERE partnership = ? AND "
+                       "action = ? AND position = 0", (value, *key))
+            audit(db, partnership, action, by, "chat", output[0], output[1], value, note)
+            changed.append(output[0])
+        if not changed and note:
+            audit(db, partnership, action, by, "chat", "note", None, None, note)
+            changed.append("note")
+        if changed:
+            db.execute("UPDATE actions SET version = version + 1, updated_at = ?, "
+                       "updated_by = ? WHERE partnership = ? AND id = ?", (now(), by, *key))
     return changed

@@ -171,3 +171,11 @@ def _briefing_runs(db: sqlite_utils.Database) -> None:
         ingest_id INTEGER NOT NULL REFERENCES ingests(id), partnership TEXT NOT NULL,
         area TEXT NOT NULL, indicator TEXT NOT NULL, period TEXT NOT NULL, old REAL,
         new REAL)""")
+
+
+@migrations(name="0004_partnership_channels")
+def _partnership_channels(db: sqlite_utils.Database) -> None:
+    """The chat channels where a partnership answers (besides its subscriptions' channels)."""
+    db.execute("""CREATE TABLE partnership_channels (
+        partnership TEXT NOT NULL REFERENCES partnerships(id), platform TEXT NOT NULL,
+        channel TEXT NOT NULL, PRIMARY KEY (platform, channel))""")

@@ -53,6 +53,7 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path) -> LoadReport:
         _write_people_and_priorities(db, p)
         _write_actions(db, p, report, f"file:{path.name}")
         _write_targets_and_subscriptions(db, p)
+        _write_channels(db, p, path)
         report.counts = {t: db.execute(f"SELECT COUNT(*) FROM {t} WHERE partnership = ?",
                                        (p.id,)).fetchone()[0]
                          for t in ("areas", "agencies", "people", "priorities", "themes",
@@ -125,6 +126,17 @@ def _write_people_and_priorities(db: sqlite_utils.Database, p: Partnership) -> N
                             [(p.id, pr["id"], lead) for lead in pr["leads"]])
     db.conn.executemany("INSERT INTO themes VALUES (?, ?, ?, ?, ?)", [
         (p.id, t["id"], t["name"], t["priority"], n) for n, t in enumerate(p.themes)])
+
+
+def _write_channels(db: sqlite_utils.Database, p: Partnership, path: Path) -> None:
+    db.execute("DELETE FROM partnership_channels WHERE partnership = ?", (p.id,))
+    for platform, channel in p.channels:
+        other = db.execute("SELECT partnership FROM partnership_channels WHERE platform = ? AND "
+                           "channel = ?", (platform, channel)).fetchone()
+        if other:
+            raise PartnershipFileError(path, f"partnership.{platform}_channels", f"channel "
+                                       f"{channel} already belongs to partnership '{other[0]}'")
+        db.execute("INSERT INTO partnership_channels VALUES (?, ?, ?)", (p.id, platform, channel))
 
 
 def _write_targets_and_subscriptions(db: sqlite_utils.Database, p: Partnership) -> None:

@@ -47,6 +47,7 @@ class Partnership:
     time_zone: str
     local_authorities: list[str]
     lsoas: list[str]
+    channels: list[tuple[str, str]] = field(default_factory=list)  # (platform, channel id)
     areas: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
     agencies: list[dict[str, Any]] = field(default_factory=list)
@@ -85,7 +86,7 @@ def _read_sections(path: Path, top: Reader) -> Partnership:
         top.fail("partnership", "is missing: the file needs a [partnership] table")
     head = Reader(path, "partnership", top.table["partnership"])
     head.check_keys(("id", "name", "formerly", "local_authorities", "lsoas", "lsoa_lookup",
-                     "time_zone"))
+                     "time_zone", "slack_channels", "teams_channels"))
     p = Partnership(
         id=str(head.text("id", pattern=ID, expected="an id of lower-case letters, digits, -")),
         name=str(head.text("name")), formerly=head.text("formerly", required=False),
@@ -95,6 +96,10 @@ def _read_sections(path: Path, top: Reader) -> Partnership:
     lookup = head.text("lsoa_lookup", required=False)
     lookup_rows = read_lsoa_lookup(path.parent / lookup, head, "lsoa_lookup") if lookup else []
     p.lsoas += [code for code, _ in lookup_rows]  # every row is in the partnership
+    p.channels = ([("slack", c) for c in head.texts("slack_channels", SLACK_CHANNEL,
+                                                     "Slack channel ids like C0123ABCD")]
+                  + [("teams", c) for c in head.texts("teams_channels",
+                                                       expected="Teams conversation ids")])
     if not (p.local_authorities or p.lsoas or lookup_rows):
         head.fail("", "needs local_authorities, lsoas or lsoa_lookup: where is the partnership?")
     p.areas = [_area(r) for r in top.tables("areas")]

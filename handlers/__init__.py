@@ -1,1 +1,11 @@
-"""Commands in, neutral replies out: the platform-neutral command layer."""
+"""Commands in, neutral replies out: the platform-neutral command layer.
+
+Importing the package registers every command (each module's `@command` runs on import).
+"""
+
+from handlers import help, indicator  # noqa: F401  (registers the commands)
+from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
+from handlers.router import Settings, dispatch
+
+__all__ = ["Context", "CspError", "Form", "FormErrors", "FormSubmission", "Reply", "Settings",
+           "dispatch"]

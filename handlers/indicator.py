@@ -1,0 +1,55 @@
+"""`/csp <indicator> [area] [month]`: the judgement on one indicator, with its chart."""
+
+from __future__ import annotations
+
+from briefings.indicator import indicator_section
+from briefings.model import Section
+from data.errors import DataError
+from handlers.args import match_area, related_indicators, take_indicator, take_month
+from handlers.registry import command
+from handlers.reply import Chart, CspError, Facts, Reply, Text
+from handlers.router import Request
+
+
+@command("indicator", "How an indicator is doing: the change, the trend, the target, a chart.",
+         "/csp <indicator> [area] [YYYY-MM]",
+         examples=("/csp burglary", "/csp violence town centre", "/csp asb perception",
+                   "/csp vehicle crime 2010-03"))
+def show_indicator(req: Request) -> Reply:
+    if not req.words:
+        raise CspError("Which indicator?", "/csp burglary (or /csp help indicators)")
+    month, words = take_month(req.words)
+    indicator, rest = take_indicator(req.db, req.partnership, words)
+    area = match_area(req.db, req.partnership, rest)
+    typed = words[:len(words) - len(rest)]
+    try:
+        section, as_of = judge(req, indicator, area, month, typed)
+    except DataError as exc:
+        raise CspError(exc.message, exc.hint) from None
+    blocks: list = [Text(section.sentence), Facts([(f.label, f.value) for f in section.facts])]
+    if section.chart is not None:
+        c = section.chart
+        blocks.append(Chart(c.png, c.alt_text, section.title, c.headers, c.rows,
+                            filename=f"{section.key.replace('@', '_')}-{as_of}.png"))
+    if section.notes:
+        blocks.append(Text("\n".join(f"- {n}" for n in section.notes)))
+    return Reply(f"{section.title}, to {as_of}", blocks,
+                 f"{section.title}, to {as_of}: {section.sentence}")
+
+
+def judge(req: Request, indicator: str, area: str, month: str | None,
+          typed: list[str]) -> tuple[Section, str]:
+    """The indicator asked for; when it has no figures here, the partnership's own indicator
+    that the same words name (e.g. "violence" -> "violence with injury")."""
+    try:
+        return indicator_section(req.db, req.partnership, indicator, area, month,
+                                 req.settings.method, req.settings.suppress_below)
+    except DataError:
+        for other in related_indicators(req.db, req.partnership, typed):
+            if other != indicator:
+                try:
+                    return indicator_section(req.db, req.partnership, other, area, month,
+                                             req.settings.method, req.settings.suppress_below)
+                except DataError:
+                    continue
+        raise

@@ -1,0 +1,55 @@
+"""The command registry: every `/csp` command, its help, who may run it. Help is generated here.
+
+A handler module declares its commands with `@command(...)`; `handlers/__init__.py` imports the
+modules so that the registry is complete before the first dispatch.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from handlers.router import Request
+
+ROLES = ("member", "lead", "admin")
+
+
+@dataclass(frozen=True)
+class Command:
+    name: str
+    summary: str
+    usage: str
+    handler: Callable[[Request], Any]
+    role: str = "member"  # the least role that may run it; "lead" commands check more
+    examples: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = field(default=())
+
+
+REGISTRY: dict[str, Command] = {}
+
+
+def command(name: str, summary: str, usage: str, role: str = "member",
+            examples: tuple[str, ...] = (), aliases: tuple[str, ...] = ()
+            ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
+    """Register a handler as `/csp NAME`."""
+    assert role in ROLES
+
+    def register(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+        entry = Command(name, summary, usage, handler, role, examples, aliases)
+        for word in (name, *aliases):
+            assert word not in REGISTRY, f"command word '{word}' registered twice"
+            REGISTRY[word] = entry
+        return handler
+
+    return register
+
+
+def commands() -> list[Command]:
+    """Each command once, in the order they were registered."""
+    return list(dict.fromkeys(REGISTRY.values()))
+
+
+def lookup(word: str) -> Command | None:
+    return REGISTRY.get(word.lower())

@@ -5,7 +5,8 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
-    CSP_DB_PATH=/var/lib/csp/csp.db
+    CSP_DB_PATH=/var/lib/csp/csp.db \
+    CSP_HTTP_HOST=0.0.0.0
 
 WORKDIR /app
 COPY pyproject.toml README.md ./

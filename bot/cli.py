@@ -14,7 +14,13 @@ import uuid
 
 import click
 
-from bot import commands_briefing, commands_data, commands_partnership, commands_store
+from bot import (
+    commands_briefing,
+    commands_chat,
+    commands_data,
+    commands_partnership,
+    commands_store,
+)
 from bot.config import configure_logging, load_config
 from data.errors import DataError, IngestError
 
@@ -61,7 +67,8 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
     ctx.obj = config
 
 
-for module in (commands_store, commands_data, commands_partnership, commands_briefing):
+for module in (commands_chat, commands_store, commands_data, commands_partnership,
+               commands_briefing):
     module.register(cli)
 
 

@@ -1,4 +1,4 @@
-"""`cspbot run`, `status` and `settings`: the store as a whole."""
+"""`cspbot status` and `settings`: the store as a whole."""
 
 from __future__ import annotations
 
@@ -9,22 +9,8 @@ import click
 from bot import console_partnership as show_p
 from bot import console_report as show
 from bot.config import SETTINGS, Config, open_store
-from data.demo import load_demo
 from data.overview import partnership_status
-from data.partnerships import partnership_ids
 from data.queries import store_status
-
-
-@click.command()
-@click.pass_obj
-def run(config: Config) -> None:
-    """Create the store if need be (with the demo partnership when empty) and show it."""
-    db = open_store(config)
-    if not partnership_ids(db):
-        show.out.print("The store is empty: loading the demo partnership (Kettering, "
-                       "illustrative figures). `cspbot partnership load FILE` adds your own.")
-        show_p.demo_report(load_demo(db))
-    show.status(store_status(db), config.db_path)
 
 
 @click.command()
@@ -56,5 +42,5 @@ def settings_command() -> None:
 
 
 def register(cli: click.Group) -> None:
-    for command in (run, status, settings_command):
+    for command in (status, settings_command):
         cli.add_command(command)

@@ -36,6 +36,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("log_file", "CSP_LOG_FILE", "",
             "Log file with full details of unexpected errors (default: the store's path with "
             ".log, e.g. ./csp.log)."),
+    Setting("slack_bot_token", "SLACK_BOT_TOKEN", "",
+            "Slack bot token (xoxb-...). With SLACK_SIGNING_SECRET, `cspbot run` serves Slack.",
+            secret=True),
+    Setting("slack_signing_secret", "SLACK_SIGNING_SECRET", "",
+            "Slack signing secret: every request from Slack is verified with it.", secret=True),
+    Setting("slack_app_token", "SLACK_APP_TOKEN", "",
+            "Slack app-level token (xapp-...): Socket Mode, no public URL needed.", secret=True),
+    Setting("slack_api_url", "CSP_SLACK_API_URL", "",
+            "Base URL of the Slack Web API (default https://slack.com/api/): for tests and "
+            "proxies."),
+    Setting("http_host", "CSP_HTTP_HOST", "127.0.0.1",
+            "Address `cspbot run --http PORT` listens on (0.0.0.0 in the Docker image)."),
     Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
             "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
             "partnership level are shown as 'fewer than N' (0 turns suppression off)."),
@@ -54,6 +66,15 @@ class Config:
     log_file: str
     suppress_below: int = 5
     method: MethodSettings = field(default_factory=MethodSettings)
+    slack_bot_token: str = field(default="", repr=False)
+    slack_signing_secret: str = field(default="", repr=False)
+    slack_app_token: str = field(default="", repr=False)
+    slack_api_url: str = ""
+    http_host: str = "127.0.0.1"
+
+    @property
+    def slack_configured(self) -> bool:
+        return bool(self.slack_bot_token and self.slack_signing_secret)
 
 
 def load_config(environ: dict[str, str] | None = None, **overrides: object) -> Config:
@@ -78,7 +99,10 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
     except ValueError as exc:
         raise ValueError(f"Method setting: {exc} (CSP_METHOD_* variables).") from None
     return Config(db_path=db_path, busy_timeout_ms=timeout, log_level=level, log_file=log_file,
-                  suppress_below=suppress, method=method)
+                  suppress_below=suppress, method=method,
+                  **{k: str(values[k]) for k in ("slack_bot_token", "slack_signing_secret",
+                                                 "slack_app_token", "slack_api_url",
+                                                 "http_host")})
 
 
 class _OneLine(logging.Formatter):

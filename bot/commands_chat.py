@@ -1,0 +1,116 @@
+"""`cspbot run`, `cspbot console` and `cspbot ask`: CSP Bot in chat, or at a local prompt.
+
+`cspbot run` creates the store (with the demo on an empty one), then serves Slack when its
+credentials are set (Socket Mode with SLACK_APP_TOKEN, or HTTP with --http PORT), and otherwise
+opens the console.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from bot import console_partnership as show_p
+from bot import console_report as show
+from bot.config import Config, open_store
+from bot.console import ask, reply_json, run_console
+from bot.render_text import render_text
+from bot.services import Services
+from data.demo import load_demo
+from data.errors import DataError
+from data.partnerships import partnership_ids
+from data.queries import store_status
+
+log = logging.getLogger("cspbot")
+CHARTS = "charts"
+
+
+@click.command()
+@click.option("--http", "http_port", type=int, metavar="PORT",
+              help="Serve Slack over HTTP on PORT (path /slack/events) instead of Socket Mode.")
+@click.option("--user", metavar="ID", help="Console: act as this person (Slack user id).")
+@click.option("--partnership", "-p", metavar="ID", help="Console: the partnership to ask.")
+@click.pass_obj
+def run(config: Config, http_port: int | None, user: str | None,
+        partnership: str | None) -> None:
+    """Run CSP Bot: Slack when its credentials are set, else the local console."""
+    db = open_store(config)
+    if not partnership_ids(db):
+        show.out.print("The store is empty: loading the demo partnership (Kettering, "
+                       "illustrative figures). `cspbot partnership load FILE` adds your own.")
+        show_p.demo_report(load_demo(db))
+    services = Services(config, partnership)
+    if config.slack_configured:
+        serve_slack(services, http_port)
+        return
+    if http_port is not None:
+        raise DataError("--http needs Slack credentials: set SLACK_BOT_TOKEN and "
+                        "SLACK_SIGNING_SECRET.", "See README, 'Slack'.")
+    show.status(store_status(db), config.db_path)
+    if sys.stdin.isatty():
+        show.out.print("\nNo Slack credentials set: opening the local console.")
+        run_console(services, user, Path(CHARTS))
+    else:
+        show.out.print("\nNo Slack credentials set. Ask from the console: `cspbot console` "
+                       "(or `cspbot ask \"burglary\"`).")
+
+
+def serve_slack(services: Services, http_port: int | None) -> None:
+    from bot.slack_app import build_app
+
+    config = services.config
+    app = build_app(services, config.slack_bot_token, config.slack_signing_secret,
+                    config.slack_api_url or None)
+    if http_port is not None:
+        import uvicorn
+
+        from bot.web import build_web_app
+
+        log.warning("CSP Bot serving Slack on http://%s:%d/slack/events", config.http_host,
+                    http_port)
+        uvicorn.run(build_web_app(app), host=config.http_host, port=http_port,
+                    log_level="warning")
+    elif config.slack_app_token:
+        from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+        SocketModeHandler(app, config.slack_app_token).start()
+    else:
+        raise DataError("Slack is configured but there is no way in: set SLACK_APP_TOKEN for "
+                        "Socket Mode, or pass --http PORT.")
+
+
+@click.command()
+@click.option("--user", metavar="ID", help="Act as this person (Slack user id); default: the "
+              "operator, with every right.")
+@click.option("--partnership", "-p", metavar="ID", help="The partnership (if several).")
+@click.option("--charts", "chart_dir", default=CHARTS, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where charts are written.")
+@click.pass_obj
+def console(config: Config, user: str | None, partnership: str | None, chart_dir: Path) -> None:
+    """Ask CSP Bot at a prompt, as in chat: burglary, priorities, actions, update 4.6.2, help."""
+    run_console(Services(config, partnership), user, chart_dir)
+
+
+@click.command("ask")
+@click.argument("question", nargs=-1, required=True)
+@click.option("--user", metavar="ID", help="Act as this person (Slack user id).")
+@click.option("--partnership", "-p", metavar="ID", help="The partnership (if several).")
+@click.option("--json", "as_json", is_flag=True, help="Print the reply as JSON.")
+@click.option("--charts", "chart_dir", default=CHARTS, show_default=True,
+              type=click.Path(file_okay=False, path_type=Path), help="Where charts are written.")
+@click.pass_obj
+def ask_command(config: Config, question: tuple[str, ...], user: str | None,
+                partnership: str | None, as_json: bool, chart_dir: Path) -> None:
+    """Ask one question, e.g. cspbot ask "violence town centre", and print the answer."""
+    reply = ask(Services(config, partnership), " ".join(question), user)
+    click.echo(reply_json(reply, chart_dir) if as_json else render_text(reply, chart_dir))
+    if reply.title == "Sorry":
+        raise SystemExit(1)
+
+
+def register(cli: click.Group) -> None:
+    for command in (run, console, ask_command):
+        cli.add_command(command)

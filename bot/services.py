@@ -1,0 +1,48 @@
+"""What every front end shares: a store connection per thread, handler settings, and the one
+place per front end where an unexpected exception becomes a logged reference and an apology."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlite_utils
+
+from bot.config import Config, open_store
+from handlers.reply import Reply, Text
+from handlers.router import Settings
+
+log = logging.getLogger("cspbot")
+
+
+@dataclass
+class Services:
+    config: Config
+    partnership: str | None = None
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    def db(self) -> sqlite_utils.Database:
+        """This thread's connection to the store (SQLite connections are not shared)."""
+        if getattr(self._local, "db", None) is None:
+            self._local.db = open_store(self.config)
+        return self._local.db  # type: ignore[no-any-return]
+
+    def settings(self) -> Settings:
+        return Settings(method=self.config.method, suppress_below=self.config.suppress_below,
+                        partnership=self.partnership)
+
+    @staticmethod
+    def today() -> str:
+        return date.today().isoformat()
+
+
+def apology(exc: BaseException, where: str) -> Reply:
+    """Log `exc` with a new reference id (full traceback in the log); the user's reply."""
+    ref = uuid.uuid4().hex[:8]
+    log.error("unexpected error in %s, reference %s", where, ref, exc_info=exc)
+    text = (f"Sorry, something went wrong on our side (reference {ref}). Please try again; if "
+            "it keeps happening, give your partnership's admin that reference.")
+    return Reply("Sorry", [Text(text)], text)

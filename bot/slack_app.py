@@ -1,0 +1,121 @@
+"""The Slack front end with slack-bolt: `/csp`, the Update button and modal, the App Home.
+
+Listeners are thin: ack at once, then dispatch to handlers/ and render. Bolt verifies every
+request's signature (forged or older than 5 minutes: 401). Exceptions are turned into messages
+in `_run` only: CspError/FormErrors by handlers' rules, anything else logged with a reference.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from handlers.home import home
+from handlers.update import open_update_form, submit_update
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.render_slack import read_submission, render_errors, render_home, render_modal
+from bot.services import Services, apology
+from bot.slack_client import make_client
+from bot.slack_send import send_reply
+from handlers.reply import Context, CspError, Form, FormErrors, Reply
+from handlers.router import dispatch, error_reply
+
+log = logging.getLogger("cspbot.slack")
+
+
+def build_app(services: Services, token: str, signing_secret: str,
+              api_url: str | None = None) -> App:
+    client = make_client(token, api_url)
+    app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
+              process_before_response=False, logger=logging.getLogger("slack_bolt"))
+    register(app, services)
+    return app
+
+
+def register(app: App, services: Services) -> None:
+    @app.command("/csp")
+    def on_command(ack: Callable[..., Any], body: dict[str, Any], client: WebClient,
+                   respond: Callable[..., Any]) -> None:
+        ack()
+        ctx = _context(services, body["user_id"], body.get("channel_id"))
+        _run(services, "slash command", ctx, client, respond, lambda: dispatch(
+            body.get("text", ""), ctx, services.db(), services.settings()),
+            trigger_id=body.get("trigger_id"))
+
+    @app.action(re.compile(r"^update_action(:\d+)?$"))
+    def on_update_button(ack: Callable[..., Any], body: dict[str, Any],
+                         client: WebClient) -> None:
+        ack()
+        user = body["user"]["id"]
+        channel = (body.get("channel") or {}).get("id")
+        ctx = _context(services, user, channel)
+        pid, _, action_id = body["actions"][0]["value"].partition(":")
+        _run(services, "update button", ctx, client, None, lambda: open_update_form(
+            pid, action_id, ctx, services.db()), trigger_id=body.get("trigger_id"))
+
+    @app.view("update_action")
+    def on_update_submit(ack: Callable[..., Any], body: dict[str, Any],
+                         client: WebClient) -> None:
+        user = body["user"]["id"]
+        submission = read_submission(body["view"], user)
+        channel = submission.hidden.get("channel") or None
+        ctx = _context(services, user, channel)
+        try:
+            reply = submit_update(submission, ctx, services.db(), services.settings())
+        except FormErrors as exc:
+            ack(**render_errors(exc))
+            return
+        except CspError as exc:
+            ack()
+            reply = error_reply(exc)
+        except Exception as exc:  # noqa: BLE001 (the one place exceptions become messages)
+            ack()
+            reply = apology(exc, "update form")
+        else:
+            ack()
+        send_reply(client, reply, user=user, channel=channel)
+
+    @app.event("app_home_opened")
+    def on_home(event: dict[str, Any], client: WebClient) -> None:
+        ctx = _context(services, event["user"], None)
+        try:
+            reply = home(ctx, services.db(), services.settings())
+        except CspError as exc:
+            reply = error_reply(exc)
+        except Exception as exc:  # noqa: BLE001
+            reply = apology(exc, "app home")
+        client.views_publish(user_id=event["user"], view=render_home(reply))
+
+
+def _context(services: Services, user: str, channel: str | None) -> Context:
+    direct = channel is None or channel.startswith("D")
+    return Context(user=user, platform="slack", channel=None if direct else channel,
+                   today=services.today(), extra={"slack_channel": channel})
+
+
+def _run(services: Services, where: str, ctx: Context, client: WebClient,
+         respond: Callable[..., Any] | None, work: Callable[[], Reply | Form],
+         trigger_id: str | None = None) -> None:
+    """Do the work; show its Reply or open its Form; turn any exception into a message."""
+    channel = ctx.extra.get("slack_channel")
+    try:
+        result = work()
+        if isinstance(result, Form):
+            result.hidden["channel"] = channel or ""
+            client.views_open(trigger_id=trigger_id, view=render_modal(
+                result, private_metadata=json.dumps(result.hidden)))
+            return
+        reply = result
+    except CspError as exc:
+        reply = error_reply(exc)
+    except Exception as exc:  # noqa: BLE001 (the one place exceptions become messages)
+        reply = apology(exc, where)
+    try:
+        send_reply(client, reply, user=ctx.user, channel=channel, respond=respond)
+    except Exception as exc:  # noqa: BLE001
+        apology(exc, f"{where} (sending the answer)")

@@ -16,6 +16,7 @@ from bot.render_text import render_text
 from bot.services import Services, apology
 from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
 from handlers.router import dispatch, error_reply
+from handlers.update import submit_update
 
 PROMPT = "csp> "
 
@@ -55,8 +56,6 @@ def fill_form(services: Services, form: Form, ctx: Context, read: Callable[[str]
         answer = read(f"{field.label}{choices}{current}: ").strip()
         values[field.id] = answer or (field.value or "")
     submission = FormSubmission(form.form_id, values, form.hidden, ctx.user)
-    from handlers.update import submit_update  # TODO(lead): top-level once handlers/update lands
-
     try:
         return submit_update(submission, ctx, services.db(), services.settings())
     except FormErrors as exc:

@@ -3,7 +3,17 @@
 Importing the package registers every command (each module's `@command` runs on import).
 """
 
-from handlers import help, indicator  # noqa: F401  (registers the commands)
+from handlers import (  # noqa: F401  (registers the commands)
+    actions,
+    briefing,
+    help,
+    home,
+    indicator,
+    leads,
+    priorities,
+    status,
+    update,
+)
 from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
 from handlers.router import Settings, dispatch
 

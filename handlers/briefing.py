@@ -1,0 +1,110 @@
+"""`/csp briefing [YYYY-MM]`: a private preview of the monthly briefing.
+
+It is the same `build_monthly` that the scheduled post and `cspbot briefing` use; the preview is
+never recorded as published. Add `share` to post it in the channel.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlite_utils
+
+from briefings.model import Briefing
+from briefings.monthly import build_monthly
+from data.errors import DataError
+from data.partnership_file import STATUSES
+from data.values import partnership_values
+from handlers.args import MONTH, take_month
+from handlers.registry import command
+from handlers.reply import Chart, CspError, Reply, Text
+from handlers.router import Request
+
+MAX_UPDATES_LISTED = 10
+
+
+@command("briefing", "A preview of the monthly briefing (only you see it; add `share` to post "
+         "it here).", "/csp briefing [YYYY-MM]",
+         examples=("/csp briefing", "/csp briefing 2010-03", "/csp briefing share"))
+def preview_briefing(req: Request) -> Reply:
+    month, rest = take_month(req.words)
+    if rest:
+        raise CspError(f"I don't know '{' '.join(rest)}' here.", "/csp briefing [YYYY-MM]")
+    month = month or latest_month(req.db, req.partnership)
+    try:
+        briefing = build_monthly(req.db, req.partnership, month, req.settings.method,
+                                 suppress_below=req.settings.suppress_below)
+    except DataError as exc:
+        raise CspError(exc.message, exc.hint) from None
+    return Reply(briefing.title, briefing_blocks(briefing),
+                 f"{briefing.title}: " + " ".join(briefing.conclusions[:3]), public=False)
+
+
+def latest_month(db: sqlite_utils.Database, pid: str) -> str:
+    """The latest month the partnership has monthly figures for."""
+    latest = max((r.month for r in partnership_values(db, pid)), default=None)
+    if latest is None:
+        raise CspError("The store holds no monthly figures for this partnership yet, so there "
+                       "is no briefing to preview.", "ask an admin to import figures "
+                       "(cspbot ingest), then /csp briefing")
+    return latest
+
+
+def briefing_blocks(b: Briefing) -> list[Any]:
+    """Conclusions, the overview chart, the action plan, and how fresh the figures are."""
+    blocks: list[Any] = []
+    if b.notes:
+        blocks.append(Text("\n".join(f"_{n}_" for n in b.notes)))
+    blocks.append(Text("*Principal conclusions*\n"
+                       + ("\n".join(f"- {c}" for c in b.conclusions) or "- none this month")))
+    if b.overview is not None:
+        o = b.overview
+        blocks.append(Chart(o.png, o.alt_text, o.name, o.headers, o.rows,
+                            filename=f"{b.partnership}-overview-{b.month}.png"))
+    blocks.append(Text(actions_text(b)))
+    notes = freshness_lines(b)
+    if notes:
+        blocks.append(Text("*Figures*\n" + "\n".join(notes)))
+    blocks.append(Text("This is a preview: only you see it, and it is not recorded as "
+                       "published. `/csp briefing share` posts it here; `/csp <indicator>` "
+                       "shows one indicator's chart."))
+    return blocks
+
+
+def actions_text(b: Briefing) -> str:
+    a = b.actions
+    order = sorted(a.status_counts, key=lambda s: (s not in STATUSES, STATUSES.index(s)
+                                                   if s in STATUSES else 0, s))
+    counts = ", ".join(f"{a.status_counts[s]} {s}" for s in order) or "no actions"
+    lines = [f"*Action plan*: {counts}."]
+    if a.overdue:
+        lines.append("Overdue: " + ", ".join(f"{o['id']} (due {o['due']}, {o['lead'] or '-'})"
+                                             for o in a.overdue) + ".")
+    if a.updates:
+        lines.append(f"{len(a.updates)} change{'s' if len(a.updates) != 1 else ''} since "
+                     f"{a.since[:10]}:")
+        lines += [f"- {u['action']} {u['field']}: {u['old'] or '-'} -> {u['new'] or '-'} "
+                  f"({u['by']})" for u in a.updates[:MAX_UPDATES_LISTED]]
+        if len(a.updates) > MAX_UPDATES_LISTED:
+            lines.append(f"- and {len(a.updates) - MAX_UPDATES_LISTED} more")
+    return "\n".join(lines)
+
+
+def freshness_lines(b: Briefing) -> list[str]:
+    """Sources behind the briefing month or with months missing, and revised figures."""
+    lines = []
+    for f in b.freshness:
+        if f.latest is None:
+            lines.append(f"- {f.source}: no figures")
+        elif f.behind:
+            lines.append(f"- {f.source}: figures only to {f.latest}")
+        if f.missing and all(MONTH.match(m) for m in f.missing):
+            lines.append(f"- {f.source}: months missing {', '.join(f.missing)}")
+        elif f.missing:
+            lines.append(f"- {f.source}: {'; '.join(f.missing)}")
+    if b.revisions:
+        lines.append(f"- {len(b.revisions)} figure{'s' if len(b.revisions) != 1 else ''} "
+                     "revised since the last briefing")
+    if not lines:
+        lines.append(f"- Every source is up to date to {b.month}.")
+    return lines

@@ -1,0 +1,252 @@
+"""End to end: `cspbot run --http PORT` in its own process, requests signed as Slack signs them
+sent over real HTTP, and the local fake Slack Web API recording what the bot sends back."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fakes.slack_api import FakeSlack
+from fakes.slack_signing import interaction, post_signed, slash_command
+
+from bot.cli import cli
+from data.db import open_db
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+ADMIN, POLICE_LEAD, KBC_LEAD, MEMBER = "U0KETADM1", "U0KETPOL1", "U0KETKBC1", "U0KETMEM1"
+CHANNEL = "C0KETCSP01"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Bot:
+    def __init__(self, url: str, fake: FakeSlack, store: Path) -> None:
+        self.url, self.fake, self.store = url, fake, store
+
+    def command(self, text: str, user: str = ADMIN, channel: str = CHANNEL
+                ) -> tuple[int, str]:
+        """Send `/csp text`; (HTTP status, response_url of this command)."""
+        response_url = self.fake.response_url()
+        status, _ = post_signed(self.url, SECRET, slash_command(text, user, channel,
+                                                                response_url))
+        return status, response_url
+
+    def answer(self, response_url: str, timeout: float = 15) -> dict[str, Any]:
+        """The first message the bot posted to a command's response_url."""
+        target = response_url.rsplit("/", 1)[1]
+        return wait_for(lambda: next((c.params for c in self.fake.calls
+                                      if c.method == "response_url" and c.target == target),
+                                     None), timeout)
+
+    def ask(self, text: str, **kwargs: str) -> str:
+        status, url = self.command(text, **kwargs)
+        assert status == 200
+        answer = self.answer(url)
+        return json.dumps(answer["blocks"]) + answer.get("text", "")
+
+    def updates(self) -> int:
+        db = open_db(self.store)
+        try:
+            return int(db.execute("SELECT COUNT(*) FROM action_updates").fetchone()[0])
+        finally:
+            db.close()
+
+
+def wait_for(probe: Callable[[], Any], timeout: float = 15) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting for the bot")
+
+
+@pytest.fixture(scope="module")
+def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
+    tmp = tmp_path_factory.mktemp("slack")
+    store = tmp / "csp.db"
+    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    port = free_port()
+    with FakeSlack(token=TOKEN) as fake:
+        env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+               "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store),
+               "CSP_LOG_FILE": str(tmp / "csp.log")}
+        env.pop("SLACK_APP_TOKEN", None)
+        process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", str(port)],
+                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_for(lambda: _healthy(base), timeout=30)
+            yield Bot(f"{base}/slack/events", fake, store)
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def test_indicator_answer_is_private_with_its_chart_in_a_direct_message(bot: Bot) -> None:
+    status, url = bot.command("violence town centre")
+    assert status == 200
+    answer = bot.answer(url)
+    assert answer["response_type"] == "ephemeral"
+    assert "Kettering Town Centre is slightly down" in json.dumps(answer["blocks"])
+    upload = wait_for(lambda: bot.fake.uploads("D0KETADM1"))
+    assert upload[-1]["data"].startswith(b"\x89PNG") and upload[-1]["alt_txt"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("help", "what you can ask"),
+    ("priorities", "Northamptonshire Police"),
+    ("leads police", "Serious acquisitive crime"),
+    ("actions 4.6", "4.6.2"),
+    ("history 4.6.2", "created"),
+    ("status", "Kettering"),
+    ("briefing 2010-03", "Vehicle crime is well down"),
+    ("burglery", "Did you mean"),
+])
+def test_each_command_answers(bot: Bot, text: str, expected: str) -> None:
+    assert expected in bot.ask(text)
+
+
+def test_share_posts_in_the_channel(bot: Bot) -> None:
+    before = len(bot.fake.messages(CHANNEL))
+    status, _ = bot.command("vehicle crime share")
+    assert status == 200
+    posted = wait_for(lambda: bot.fake.messages(CHANNEL)[before:])
+    assert "Vehicle crime is well down" in json.dumps(posted[0]["blocks"])
+    chart = wait_for(lambda: [u for u in bot.fake.uploads(CHANNEL)
+                              if u["thread_ts"] == posted[0]["ts"]])
+    assert chart[0]["data"].startswith(b"\x89PNG")
+
+
+def open_modal(bot: Bot, user: str, action: str = "4.6.2") -> dict[str, Any]:
+    before = len(bot.fake.calls_to("views.open"))
+    status, _ = bot.command(f"update {action}", user=user)
+    assert status == 200
+    call = wait_for(lambda: bot.fake.calls_to("views.open")[before:])[0]
+    view = call.params["view"]
+    return json.loads(view) if isinstance(view, str) else view
+
+
+def submission(view: dict[str, Any], user: str, values: dict[str, str]) -> bytes:
+    state: dict[str, Any] = {}
+    for block in view["blocks"]:
+        if block.get("type") != "input":
+            continue
+        element = block["element"]
+        value = values.get(block["block_id"])
+        if element["type"] == "static_select":
+            chosen = value or (element.get("initial_option") or {}).get("value")
+            entry = {"type": "static_select", "selected_option": {
+                "value": chosen, "text": {"type": "plain_text", "text": chosen}}}
+        else:
+            entry = {"type": element["type"], "value": value if value is not None
+                     else element.get("initial_value")}
+        state[block["block_id"]] = {element["action_id"]: entry}
+    return interaction({"type": "view_submission", "user": {"id": user},
+                        "team": {"id": "T0KET"}, "api_app_id": "A0CSPBOT",
+                        "view": {**view, "id": "V1", "state": {"values": state}}})
+
+
+def test_modal_round_trip_saves_and_audits(bot: Bot) -> None:
+    view = open_modal(bot, POLICE_LEAD)
+    assert len(view["title"]["text"]) <= 24
+    before = bot.updates()
+    status, body = post_signed(bot.url, SECRET, submission(view, POLICE_LEAD, {
+        "value": "130", "note": "8 more homes <!channel>"}))
+    assert status == 200 and not body.strip(b" {}")
+    wait_for(lambda: bot.updates() > before)
+    history = bot.ask("history 4.6.2")
+    assert "122" in history and "130" in history
+    assert "&lt;!channel&gt;" in history and "<!channel>" not in history
+
+
+def test_a_member_may_not_update_and_nothing_changes(bot: Bot) -> None:
+    before = bot.updates()
+    answer = bot.ask("update 4.6.2", user=MEMBER)
+    assert "Only a lead or an admin" in answer and "may use" in answer
+    assert bot.updates() == before
+
+
+def test_a_stale_form_is_refused_with_who_and_when(bot: Bot) -> None:
+    view = open_modal(bot, ADMIN)
+    first = submission(open_modal(bot, POLICE_LEAD), POLICE_LEAD, {"value": "140"})
+    assert post_signed(bot.url, SECRET, first)[0] == 200
+    wait_for(lambda: "140" in bot.ask("history 4.6.2"))
+    before = bot.updates()
+    status, _ = post_signed(bot.url, SECRET, submission(view, ADMIN, {"value": "150"}))
+    assert status == 200
+    refusal = wait_for(lambda: [m for m in bot.fake.ephemerals(CHANNEL) + bot.fake.messages(
+        "D0KETADM1") if "nothing was saved" in json.dumps(m)])
+    assert "changed by" in json.dumps(refusal[-1])
+    assert bot.updates() == before
+
+
+def test_forged_and_expired_signatures_are_refused(bot: Bot) -> None:
+    body = slash_command("burglary", ADMIN, CHANNEL, bot.fake.response_url())
+    assert post_signed(bot.url, SECRET, body, signature="v0=" + "0" * 64)[0] == 401
+    assert post_signed(bot.url, SECRET, body, timestamp=int(time.time()) - 6 * 60)[0] == 401
+    assert post_signed(bot.url, "another-secret", body)[0] == 401
+
+
+def test_oversized_and_hostile_input(bot: Bot) -> None:
+    assert "reads at most 1,000" in bot.ask("burglary " + "x" * 1000)
+    hostile = bot.ask("<!channel> <@U999> burglary")
+    assert "<!channel>" not in hostile and "<@U999>" not in hostile
+    assert "&lt;!channel&gt;" in hostile
+
+
+def test_a_channel_not_in_the_partnership_is_refused(bot: Bot) -> None:
+    assert "does not answer in this channel" in bot.ask("burglary", channel="C0OTHER999")
+
+
+def test_the_update_button_opens_the_modal(bot: Bot) -> None:
+    before = len(bot.fake.calls_to("views.open"))
+    body = interaction({
+        "type": "block_actions", "user": {"id": POLICE_LEAD}, "team": {"id": "T0KET"},
+        "api_app_id": "A0CSPBOT", "trigger_id": "T2.trigger", "channel": {"id": CHANNEL},
+        "actions": [{"type": "button", "action_id": "update_action:0", "block_id": "b1",
+                     "value": "kettering:4.6.5", "action_ts": "1.0"}]})
+    assert post_signed(bot.url, SECRET, body)[0] == 200
+    call = wait_for(lambda: bot.fake.calls_to("views.open")[before:])[0]
+    view = call.params["view"]
+    view = json.loads(view) if isinstance(view, str) else view
+    assert call.params["trigger_id"] == "T2.trigger"
+    assert view["title"]["text"] == "Update 4.6.5"
+
+
+def test_the_app_home_shows_my_actions(bot: Bot) -> None:
+    before = len(bot.fake.calls_to("views.publish"))
+    event = {"token": "x", "team_id": "T0KET", "api_app_id": "A0CSPBOT", "type":
+             "event_callback", "event_id": "Ev1", "event_time": int(time.time()),
+             "event": {"type": "app_home_opened", "user": POLICE_LEAD, "channel": "D0KETPOL1",
+                       "tab": "home"}}
+    status, _ = post_signed(bot.url, SECRET, json.dumps(event).encode(),
+                            content_type="application/json")
+    assert status == 200
+    call = wait_for(lambda: bot.fake.calls_to("views.publish")[before:])[0]
+    assert call.params["user_id"] == POLICE_LEAD
+    assert "4.6.2" in json.dumps(call.params["view"])

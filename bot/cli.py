@@ -7,6 +7,7 @@ apology quoting it, never a traceback. Commands live in bot/commands_*.py, one m
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 import sys
@@ -14,20 +15,39 @@ import uuid
 
 import click
 
-from bot import (
-    commands_briefing,
-    commands_chat,
-    commands_data,
-    commands_partnership,
-    commands_store,
-)
 from bot.config import configure_logging, load_config
 from data.errors import DataError, IngestError
 
 log = logging.getLogger("cspbot")
 
 
+# Each command and the module that defines it. Modules are imported only when their command
+# runs (or when help lists them), so `cspbot assess` does not pay for Slack or the store.
+COMMANDS = {
+    "run": "bot.commands_chat:run", "console": "bot.commands_chat:console",
+    "ask": "bot.commands_chat:ask_command", "status": "bot.commands_store:status",
+    "settings": "bot.commands_store:settings_command", "ingest": "bot.commands_data:ingest",
+    "export": "bot.commands_data:export", "partnership": "bot.commands_partnership:partnership",
+    "demo": "bot.commands_partnership:demo", "assess": "bot.commands_briefing:assess_command",
+    "briefing": "bot.commands_briefing:briefing_command",
+}
+
+
 class CspGroup(click.Group):
+    """Commands loaded on first use (click's lazy-loading pattern); errors become messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
     def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
@@ -65,11 +85,6 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
         raise click.UsageError(str(exc)) from None
     configure_logging(config)
     ctx.obj = config
-
-
-for module in (commands_chat, commands_store, commands_data, commands_partnership,
-               commands_briefing):
-    module.register(cli)
 
 
 def main() -> None:

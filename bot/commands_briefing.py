@@ -109,7 +109,3 @@ def parse_since(text: str) -> str:
     moment = moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
     return moment.isoformat(timespec="seconds")
 
-
-def register(cli: click.Group) -> None:
-    cli.add_command(assess_command)
-    cli.add_command(briefing_command)

@@ -110,7 +110,3 @@ def ask_command(config: Config, question: tuple[str, ...], user: str | None,
     if reply.title == "Sorry":
         raise SystemExit(1)
 
-
-def register(cli: click.Group) -> None:
-    for command in (run, console, ask_command):
-        cli.add_command(command)

@@ -158,7 +158,3 @@ def _write(out: Path | None, fmt: str, columns: list[str], rows: list[dict[str, 
             writer.writeheader()
             writer.writerows(rows)
 
-
-def register(cli: click.Group) -> None:
-    cli.add_command(ingest)
-    cli.add_command(export)

@@ -54,7 +54,3 @@ def demo(config: Config) -> None:
     """Load the demo: the Kettering partnership and its illustrative figures (2005-2010)."""
     show_p.demo_report(load_demo(open_store(config)))
 
-
-def register(cli: click.Group) -> None:
-    cli.add_command(partnership)
-    cli.add_command(demo)

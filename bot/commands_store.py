@@ -40,7 +40,3 @@ def settings_command() -> None:
     """List every setting, its environment variable, default and current value."""
     show.settings(SETTINGS)
 
-
-def register(cli: click.Group) -> None:
-    for command in (status, settings_command):
-        cli.add_command(command)

@@ -10,11 +10,13 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
+
 
 from briefings.method import MethodSettings, describe_settings, settings_from_mapping
-from data.db import open_db
 
 
 @dataclass(frozen=True)
@@ -136,4 +138,6 @@ def configure_logging(config: Config) -> None:
 
 def open_store(config: Config) -> sqlite_utils.Database:
     """The store the settings name, created and migrated if need be."""
+    from data.db import open_db  # here, so that commands without a store start faster
+
     return open_db(config.db_path, config.busy_timeout_ms)

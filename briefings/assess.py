@@ -15,8 +15,6 @@ from dataclasses import asdict
 from importlib.metadata import version
 from typing import Any
 
-from statsmodels.stats.multitest import multipletests  # type: ignore[import-untyped]
-
 from briefings.assess_input import Survey, read_input
 from briefings.assess_series import SeriesResult, assess_series
 from briefings.method import MethodSettings
@@ -77,6 +75,10 @@ def adjust_p_values(tests: list[tuple[tuple[str, str], float]], settings: Method
     """Benjamini-Hochberg across the briefing's J1 and J5 tests, when the setting asks."""
     if not settings.bh_correction or not tests:
         return {}
+    # Imported here: statsmodels.stats.multitest alone takes ~1.5 s to import, and the
+    # correction is off by default.
+    from statsmodels.stats.multitest import multipletests  # type: ignore[import-untyped]
+
     adjusted = multipletests([p for _, p in tests], alpha=settings.alpha, method="fdr_bh")[1]
     return {key: float(p) for (key, _), p in zip(tests, adjusted, strict=True)}
 

@@ -7,9 +7,10 @@ structure; nothing here knows a chat platform or a file format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from briefings.charts import Chart
+if TYPE_CHECKING:
+    from briefings.charts import Chart
 
 
 @dataclass

@@ -10,6 +10,7 @@ since the last published briefing.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -27,6 +28,11 @@ from data.errors import DataError
 from data.partnerships import resolve_partnership
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def month_name(month: str) -> str:
+    """'2010-03' -> 'March 2010'."""
+    return date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y")
 
 
 def next_month(month: str) -> str:
@@ -71,7 +77,7 @@ def build_monthly(db: sqlite_utils.Database, partnership: str | None, month: str
     illustrative = any("demo" in s.source for s in specs)
     return Briefing(
         partnership=pid, partnership_name=head["name"], month=month,
-        title=f"{head['name']}: performance briefing, {month}",
+        title=f"{head['name']}: performance briefing, {month_name(month)}",
         conclusions=conclusions([s.sentence_parts for s in sections]),
         sections=[s.section for s in sections],
         actions=ActionProgress(progress["status_counts"], progress["overdue"],
@@ -88,13 +94,18 @@ def freshness(db: sqlite_utils.Database, pid: str, month: str, specs: list[Any]
     """Latest month per source, and the months missing from it."""
     rows = [Freshness(f"police.uk: {r['force']}", r["latest"], r["missing"], r["latest"] < month)
             for r in store.police_freshness(db, pid)]
+    local: dict[tuple[str, str | None], list[Any]] = {}
     for spec in specs:
         if spec.kind == "monthly" and "police.uk" not in spec.source:
-            missing = [n for n in spec.notes if n.startswith("No figures")]
-            rows.append(Freshness(f"{spec.source}: {spec.name}, {spec.area_name}",
-                                  spec.months[-1] if spec.months else None, missing,
-                                  bool(spec.months) and spec.months[-1] < month))
-        elif spec.kind == "survey" and spec.waves:
+            local.setdefault((spec.source, spec.months[-1] if spec.months else None),
+                             []).append(spec)
+    for (source, latest), group in local.items():
+        missing = [f"{s.name}: {n}" for s in group for n in s.notes
+                   if n.startswith("No figures")]
+        rows.append(Freshness(f"partnership figures ({source}), {len(group)} series", latest,
+                              missing, latest is not None and latest < month))
+    for spec in specs:
+        if spec.kind == "survey" and spec.waves:
             rows.append(Freshness(f"survey: {spec.name}", spec.waves[-1]["fieldwork_end"], [],
                                   False))
     return rows

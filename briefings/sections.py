@@ -15,6 +15,16 @@ from briefings.model import Fact, Section
 from briefings.months import format_month, fy_position, parse_month
 from briefings.narrative import Sentence, describe_series, describe_survey, subject_of
 
+TREND_WORDS = {"decreasing": "falling", "increasing": "rising", "no trend": "no clear trend"}
+CONFIDENCE_WORDS = {
+    "confident_meet": "on course to meet the target (the whole interval meets it)",
+    "likely_meet": "likely to meet the target",
+    "likely_miss": "likely to miss the target",
+    "confident_miss": "not on course to meet the target (the whole interval misses it)"}
+SPC_FACTS = {"common_cause": "within normal variation",
+             "special_cause_improvement": "unusual, and better than normal",
+             "special_cause_concern": "unusual, and worse than normal",
+             "special_cause_neutral": "unusual"}
 SPC_WORDS = {"special_cause_improvement": "improvement", "special_cause_concern": "concern",
              "common_cause": "common_cause"}
 
@@ -58,8 +68,8 @@ def make_section(spec: SeriesSpec, judged: dict[str, Any] | None, owner: dict[st
                               "no chart is drawn.")
     if owner:
         facts.append(Fact("Priority", owner["priority"] + (
-            f" (lead: {', '.join(owner['leads'])})" if owner["leads"] else
-            " (held at partnership level)")))
+            f"; lead: {', '.join(owner['leads'])}" if owner["leads"] else
+            "; held at partnership level")))
     flags = [f["message"] for f in (judged or {}).get("flags", [])
              if f["code"] not in ("no_target",)]
     section = Section(key=spec.key, indicator=spec.indicator, area=spec.area, title=title,
@@ -85,29 +95,30 @@ def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # 
         change = (f"{yoy['pct_change']:+.1f}%" if yoy.get("pct_change") is not None
                   and not yoy.get("small_counts") else "counts too small for a %")
         verdict = "significant" if yoy["significant"] else "not significant"
-        facts.append(Fact("Latest 12 months", f"{show(yoy['count_current'])} against "
-                          f"{show(yoy['count_previous'])} in the 12 before: {change} "
-                          f"({verdict}, {p_text(yoy['p_value'])})"))
+        facts.append(Fact("Latest 12 months", f"{show(yoy['count_current'])}, against "
+                          f"{show(yoy['count_previous'])} in the 12 months before ({change}; "
+                          f"{verdict}, {p_text(yoy['p_value'])})"))
     mk = (out.get("mann_kendall") or {}).get("current")
     if mk:
         facts.append(Fact(f"Trend ({mk['window_months'][0]} to {mk['window_months'][1]})",
-                          f"{mk['trend']} ({p_text(mk['p'])}), Sen slope "
-                          f"{mk['slope_per_year']:+.1f} a year"))
+                          f"{TREND_WORDS.get(mk['trend'], mk['trend'])} ({p_text(mk['p'])}); "
+                          "the monthly figure changes by about "
+                          f"{mk['slope_per_year']:+,.1f} a year"))
     projection = out.get("projection")
     if projection and projection.get("target_value") is not None and spec.target:
         t = spec.target
-        how = (f"{t['reduction_pct']:g}% below {t['baseline_year']}"
-               if t.get("reduction_pct") is not None else "stated value")
-        facts.append(Fact(f"Target {t['target_year']}", f"{projection['target_value']:,.0f} "
-                          f"({how}: {projection['baseline_value'] or 0:,.0f})"))
+        how = (f"{t['reduction_pct']:g}% below the {t['baseline_year']}"
+               if t.get("reduction_pct") is not None else "a stated value; the baseline")
+        facts.append(Fact(f"Target {t['target_year']}", f"{projection['target_value']:,.0f}, "
+                          f"{how} figure of {projection['baseline_value'] or 0:,.0f}"))
         facts.append(Fact(f"Projection {t['target_year']}",
                           f"{projection['projected_value']:,.0f} (95% interval "
-                          f"{projection['ci95_low']:,.0f} to {projection['ci95_high']:,.0f}): "
-                          f"{(projection['confidence'] or '').replace('_', ' ')}"))
+                          f"{projection['ci95_low']:,.0f} to {projection['ci95_high']:,.0f}); "
+                          f"{CONFIDENCE_WORDS.get(projection['confidence'] or '', '')}"))
     spc = out.get("spc")
     if spc:
-        latest = spc["latest_point_type"].replace("special_cause_", "special cause: ")
-        facts.append(Fact("Latest month in SPC terms", latest.replace("_", " ")))
+        facts.append(Fact("Latest month against normal variation",
+                          SPC_FACTS.get(spc["latest_point_type"], spc["latest_point_type"])))
     return facts
 
 
@@ -121,10 +132,11 @@ def survey_facts(spec: SeriesSpec, out: dict[str, Any]) -> list[Fact]:
     facts = [Fact(f"Wave {w['wave']} (to {w['fieldwork_end']})",
                   f"{w['percent']:.1f}% of {w['base_n']:,} asked")
              for w in (base, cur)]
-    facts.append(Fact("Change", f"{out['change_pp']:+.1f} points (95% interval {low:+.1f} to "
-                      f"{high:+.1f}; {p_text(out['p_value'])})"))
+    facts.append(Fact("Change", f"{out['change_pp']:+.1f} percentage points (95% interval "
+                      f"{low:+.1f} to {high:+.1f}; {p_text(out['p_value'])})"))
     if out.get("target_pct") is not None:
-        facts.append(Fact("Target", f"{out['target_pct']:g}%: {out['position_vs_target']}"))
+        facts.append(Fact("Target", f"{out['target_pct']:g}%; the latest wave is "
+                          f"{out['position_vs_target']}"))
     return facts
 
 
@@ -169,6 +181,7 @@ def _span(pair: list[str]) -> list[str]:
 def alt_text(spec: SeriesSpec, out: dict[str, Any], title: str, sentence: str) -> str:
     yoy = out.get("yoy") or {}
     first = spec.months[-60:][0]
-    return (f"Line chart of {title.lower()} per month from {first} to {spec.months[-1]}. "
-            f"{sentence} Latest 12 months: {yoy.get('count_current', '?')} against "
-            f"{yoy.get('count_previous', '?')} in the 12 before.")
+    counts = (f" Latest 12 months: {yoy['count_current']:,}, against "
+              f"{yoy['count_previous']:,} in the 12 before." if yoy else "")
+    return (f"Line chart of monthly figures for {title}, {first} to {spec.months[-1]}, with "
+            f"the range of normal variation, the trend and its projection. {sentence}{counts}")

@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 import pymannkendall as mk  # type: ignore[import-untyped]
-import statsmodels.api as sm  # type: ignore[import-untyped]
 from numpy.typing import ArrayLike
 from scipy import stats  # type: ignore[import-untyped]
+from statsmodels.genmod.families import Poisson  # type: ignore[import-untyped]
+from statsmodels.genmod.generalized_linear_model import GLM  # type: ignore[import-untyped]
 
 from briefings.method import MethodSettings
 from briefings.months import fy_position
@@ -157,4 +158,4 @@ def seasonal_factors(params: np.ndarray, seasonal: bool) -> list[float]:
 
 
 def _fit(y: np.ndarray, x: np.ndarray, offset: np.ndarray) -> Any:
-    return sm.GLM(y, x, family=sm.families.Poisson(), offset=offset).fit()
+    return GLM(y, x, family=Poisson(), offset=offset).fit()

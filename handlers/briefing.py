@@ -6,12 +6,10 @@ never recorded as published. Add `share` to post it in the channel.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import sqlite_utils
 
-from briefings.model import Briefing
-from briefings.monthly import build_monthly
 from data.errors import DataError
 from data.partnership_file import STATUSES
 from data.values import partnership_values
@@ -19,6 +17,9 @@ from handlers.args import MONTH, take_month
 from handlers.registry import command
 from handlers.reply import Chart, CspError, Reply, Text
 from handlers.router import Request
+
+if TYPE_CHECKING:
+    from briefings.model import Briefing
 
 MAX_UPDATES_LISTED = 10
 
@@ -32,6 +33,8 @@ def preview_briefing(req: Request) -> Reply:
         raise CspError(f"I don't know '{' '.join(rest)}' here.", "/csp briefing [YYYY-MM]")
     month = month or latest_month(req.db, req.partnership)
     try:
+        from briefings.monthly import build_monthly  # statistics load on first use only
+
         briefing = build_monthly(req.db, req.partnership, month, req.settings.method,
                                  suppress_below=req.settings.suppress_below)
     except DataError as exc:

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from briefings.indicator import indicator_section
-from briefings.model import Section
+from typing import TYPE_CHECKING
+
 from data.errors import DataError
 from handlers.args import match_area, related_indicators, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Chart, CspError, Facts, Reply, Text
 from handlers.router import Request
+
+if TYPE_CHECKING:
+    from briefings.model import Section
 
 
 @command("indicator", "How an indicator is doing: the change, the trend, the target, a chart.",
@@ -41,6 +44,8 @@ def judge(req: Request, indicator: str, area: str, month: str | None,
           typed: list[str]) -> tuple[Section, str]:
     """The indicator asked for; when it has no figures here, the partnership's own indicator
     that the same words name (e.g. "violence" -> "violence with injury")."""
+    from briefings.indicator import indicator_section  # statistics load on first use only
+
     try:
         return indicator_section(req.db, req.partnership, indicator, area, month,
                                  req.settings.method, req.settings.suppress_below)

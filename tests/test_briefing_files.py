@@ -116,7 +116,7 @@ def test_html_is_one_self_contained_printable_page(demo: tuple[Result, Path, Pat
     assert len(re.findall(r"</figure>\s*<details><summary>[^<]+</summary><table>", html)) == \
         len(CHARTS)
     assert "@media print" in html and "break-before: page" in html
-    for fact in ("Latest 12 months", "7,396 against 7,872 in the 12 before"):
+    for fact in ("Latest 12 months", "7,396, against 7,872 in the 12 months before"):
         assert fact in html
 
 

@@ -228,7 +228,7 @@ def test_status_at_a_glance(store: Any) -> None:
 
 def test_briefing_preview_is_private_and_of_the_latest_month(store: Any) -> None:
     reply = ask(store, "briefing")
-    assert reply.title.endswith("performance briefing, 2010-03") and not reply.public
+    assert reply.title.endswith("performance briefing, March 2010") and not reply.public
     text = words(reply)
     assert ("- Domestic burglary is significantly up and the long-term trend is not sufficient "
             "to meet the target.") in text

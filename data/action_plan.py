@@ -49,7 +49,7 @@ def sync_action(db: sqlite_utils.Database, partnership: str, action: dict[str, A
                        (*key, n, out.measure, out.unit, out.target, out.current, out.current))
         audit(db, partnership, action["id"], by, "file", "created", None, action["status"])
         return "added"
-    changed = _sync_fields(db, key, action, position)
+    changed = _sync_fields(db, key, action, position, by)
     status, file_status = row
     if action["status"] != file_status:  # the file changed it: the file wins
         db.execute("UPDATE actions SET status = ?, file_status = ? WHERE partnership = ? "
@@ -65,7 +65,7 @@ def sync_action(db: sqlite_utils.Database, partnership: str, action: dict[str, A
 
 
 def _sync_fields(db: sqlite_utils.Database, key: tuple[str, str], action: dict[str, Any],
-                 position: int) -> bool:
+                 position: int, by: str) -> bool:
     fields = ("title", "theme", "priority", "lead", "due")
     current = db.execute(f"SELECT {', '.join(fields)}, position FROM actions "
                          "WHERE partnership = ? AND id = ?", key).fetchone()
@@ -74,6 +74,9 @@ def _sync_fields(db: sqlite_utils.Database, key: tuple[str, str], action: dict[s
         return False
     db.execute(f"UPDATE actions SET {', '.join(f'{f} = ?' for f in fields)}, position = ? "
                "WHERE partnership = ? AND id = ?", (*wanted, *key))
+    for name, old, new in zip(fields, current, wanted, strict=False):
+        if old != new:
+            audit(db, key[0], key[1], by, "file", name, old, new)
     return tuple(current)[:-1] != wanted[:-1]  # a new position alone is not a change
 
 

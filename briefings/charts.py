@@ -10,6 +10,7 @@ table, for screen readers and for readers who want the numbers.
 from __future__ import annotations
 
 import io
+import textwrap
 from dataclasses import dataclass, field
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -157,12 +158,12 @@ def draw_overview(charts: list[tuple[str, ChartData]], title: str, alt_text: str
     height = 2.3 * lines + 0.6
     fig = Figure(figsize=(11, height), dpi=80)
     fig.subplots_adjust(left=0.05, right=0.99, bottom=0.4 / height, top=1 - 0.7 / height,
-                        hspace=0.55, wspace=0.18)
+                        hspace=0.7, wspace=0.18)
     fig.suptitle(title, fontsize=12, x=0.01, ha="left")
     for n, (_, data) in enumerate(charts):
         ax = fig.add_subplot(lines, columns, n + 1)
         _draw(ax, data, compact=True)
-        ax.set_title(data.title, loc="left", fontsize=9)
+        ax.set_title(textwrap.fill(data.title, 46), loc="left", fontsize=8.5)
     rows = [[name, data.months[-1], _fmt(next((v for v in reversed(data.values)
                                                   if v is not None), None))]
             for name, data in charts]

@@ -71,7 +71,8 @@ def build_monthly(db: sqlite_utils.Database, partnership: str | None, month: str
     monthly = [(s.title, s.chart_data) for s in sections if s.chart_data is not None]
     overview = None
     if monthly:
-        overview = draw_overview(monthly, f"{head['name']}: all indicators to {month}",
+        overview = draw_overview(monthly, f"{head['name']}: monthly indicators to "
+                                 f"{month_name(month)}",
                                  "Small charts of every monthly indicator of the briefing, "
                                  "each with its monthly figures, process limits and trend.")
     illustrative = any("demo" in s.source for s in specs)

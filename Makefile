@@ -12,11 +12,11 @@ run: $(STAMP)
 	$(BIN)/cspbot run
 
 test: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
+	$(BIN)/ruff check --no-cache .
 	$(BIN)/mypy bot handlers briefings data
 
 bench: $(STAMP)

@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from handlers.home import home
-from handlers.update import open_update_form, submit_update
 from slack_bolt import App
 from slack_sdk import WebClient
 
@@ -22,8 +20,10 @@ from bot.render_slack import read_submission, render_errors, render_home, render
 from bot.services import Services, apology
 from bot.slack_client import make_client
 from bot.slack_send import send_reply
+from handlers.home import home
 from handlers.reply import Context, CspError, Form, FormErrors, Reply
 from handlers.router import dispatch, error_reply
+from handlers.update import open_update_form, submit_update
 
 log = logging.getLogger("cspbot.slack")
 

@@ -17,7 +17,8 @@ def render_text(reply: Reply, chart_dir: Path) -> str:
             width = max((len(label) for label, _ in block.items), default=0)
             lines += [f"{label.ljust(width)}  {value}" for label, value in block.items]
         elif isinstance(block, Table):
-            lines.append(format_table(block.headers, block.rows))
+            lines.append(format_table(block.headers, [[re.sub(r"[*_`]", "", str(c)) for c in row]
+                                                      for row in block.rows]))
         elif isinstance(block, Chart):
             chart_dir.mkdir(parents=True, exist_ok=True)
             path = chart_dir / block.filename

@@ -46,9 +46,15 @@ def command(name: str, summary: str, usage: str, role: str = "member",
     return register
 
 
+HELP_ORDER = ("help", "indicator", "priorities", "leads", "actions", "history", "status",
+              "briefing", "update")
+
+
 def commands() -> list[Command]:
-    """Each command once, in the order they were registered."""
-    return list(dict.fromkeys(REGISTRY.values()))
+    """Each command once: the usual ones in HELP_ORDER, then any others by name."""
+    unique = list(dict.fromkeys(REGISTRY.values()))
+    order = {name: n for n, name in enumerate(HELP_ORDER)}
+    return sorted(unique, key=lambda c: (order.get(c.name, len(order)), c.name))
 
 
 def lookup(word: str) -> Command | None:

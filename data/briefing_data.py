@@ -133,3 +133,32 @@ def record_briefing(db: sqlite_utils.Database, pid: str, month: str,
         db.execute("INSERT INTO briefing_runs (partnership, month, built_at, purpose) VALUES "
                    "(?, ?, ?, ?)", (pid, month, datetime.now(UTC).isoformat(timespec="seconds"),
                                     purpose))
+
+
+def data_ready(db: sqlite_utils.Database, pid: str, month: str) -> tuple[bool, list[str]]:
+    """Is `month` in the store for every source the partnership's briefing reads?
+
+    Returns (ready, what is missing), e.g. (False, ["police.uk figures for 2025-03",
+    "domestic-burglary (kettering) for 2025-03"]).
+    """
+    missing = []
+    condition, params = area_condition(db, pid, pid)
+    has_police = db.execute(f"SELECT 1 FROM police_counts WHERE {condition} LIMIT 1",
+                            params).fetchone()
+    if has_police and not db.execute(f"SELECT 1 FROM police_counts WHERE {condition} AND "
+                                     "month = ? LIMIT 1", [*params, month]).fetchone():
+        missing.append(f"police.uk figures for {month}")
+    for indicator, area in db.execute(
+            "SELECT DISTINCT indicator, area FROM monthly_values WHERE partnership = ? "
+            "AND month < ? AND month >= ?", (pid, month, _months_before(month, 12))):
+        if not db.execute("SELECT 1 FROM monthly_values WHERE partnership = ? AND indicator = ? "
+                          "AND area = ? AND month = ?", (pid, indicator, area, month)).fetchone():
+            missing.append(f"{indicator} ({area}) for {month}")
+    return not missing, missing
+
+
+def _months_before(month: str, n: int) -> str:
+    y, m = int(month[:4]), int(month[5:]) - n
+    while m < 1:
+        y, m = y - 1, m + 12
+    return f"{y:04d}-{m:02d}"

@@ -16,6 +16,7 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.effects import run_effects
 from bot.render_slack import read_submission, render_errors, render_home, render_modal
 from bot.services import Services, apology
 from bot.slack_client import make_client
@@ -117,5 +118,6 @@ def _run(services: Services, where: str, ctx: Context, client: WebClient,
         reply = apology(exc, where)
     try:
         send_reply(client, reply, user=ctx.user, channel=channel, respond=respond)
+        run_effects(services, client, reply, ctx.user)
     except Exception as exc:  # noqa: BLE001
         apology(exc, f"{where} (sending the answer)")

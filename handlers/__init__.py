@@ -5,6 +5,7 @@ Importing the package registers every command (each module's `@command` runs on 
 
 from handlers import (  # noqa: F401  (registers the commands)
     actions,
+    admin,
     briefing,
     help,
     home,

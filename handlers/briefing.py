@@ -13,9 +13,10 @@ import sqlite_utils
 from data.errors import DataError
 from data.partnership_file import STATUSES
 from data.values import partnership_values
+from handlers import acl
 from handlers.args import MONTH, take_month
 from handlers.registry import command
-from handlers.reply import Chart, CspError, Reply, Text
+from handlers.reply import Chart, CspError, Reply, SendBriefing, Text
 from handlers.router import Request
 
 if TYPE_CHECKING:
@@ -28,6 +29,8 @@ MAX_UPDATES_LISTED = 10
          "it here).", "/csp briefing [YYYY-MM]",
          examples=("/csp briefing", "/csp briefing 2010-03", "/csp briefing share"))
 def preview_briefing(req: Request) -> Reply:
+    if req.words and req.words[0].lower() == "send":
+        return send_briefing(req)
     month, rest = take_month(req.words)
     if rest:
         raise CspError(f"I don't know '{' '.join(rest)}' here.", "/csp briefing [YYYY-MM]")
@@ -41,6 +44,28 @@ def preview_briefing(req: Request) -> Reply:
         raise CspError(exc.message, exc.hint) from None
     return Reply(briefing.title, briefing_blocks(briefing),
                  f"{briefing.title}: " + " ".join(briefing.conclusions[:3]), public=False)
+
+
+def send_briefing(req: Request) -> Reply:
+    """`/csp briefing send [YYYY-MM] [force reason...]`: admins deliver it through the ledger."""
+    if not acl.is_admin(req.person, req.ctx):
+        raise CspError("Only an admin of the partnership may send the briefing.")
+    month, rest = take_month(req.words[1:])
+    month = month or latest_month(req.db, req.partnership)
+    reason = None
+    if rest and rest[0].lower() == "force":
+        reason = " ".join(rest[1:]).strip()
+        if not reason:
+            raise CspError("Say why it must be sent again.",
+                           "/csp briefing send 2010-03 force corrected figures")
+    elif rest:
+        raise CspError(f"I don't know '{' '.join(rest)}' here.",
+                       "/csp briefing send [YYYY-MM] [force REASON]")
+    where = "this channel" if req.ctx.channel else "every channel subscribed"
+    text = (f"Sending the briefing for {month} to {where}. Each channel gets it once; "
+            "`/csp deliveries` shows how it went.")
+    return Reply("Briefing: sending", [Text(text)], text, public=False, effects=[
+        SendBriefing(req.partnership, month, req.ctx.channel, reason)])
 
 
 def latest_month(db: sqlite_utils.Database, pid: str) -> str:

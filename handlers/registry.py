@@ -25,19 +25,21 @@ class Command:
     role: str = "member"  # the least role that may run it; "lead" commands check more
     examples: tuple[str, ...] = ()
     aliases: tuple[str, ...] = field(default=())
+    any_channel: bool = False  # may run in a channel no partnership knows yet (subscribe)
 
 
 REGISTRY: dict[str, Command] = {}
 
 
 def command(name: str, summary: str, usage: str, role: str = "member",
-            examples: tuple[str, ...] = (), aliases: tuple[str, ...] = ()
+            examples: tuple[str, ...] = (), aliases: tuple[str, ...] = (),
+            any_channel: bool = False
             ) -> Callable[[Callable[[Request], Any]], Callable[[Request], Any]]:
     """Register a handler as `/csp NAME`."""
     assert role in ROLES
 
     def register(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
-        entry = Command(name, summary, usage, handler, role, examples, aliases)
+        entry = Command(name, summary, usage, handler, role, examples, aliases, any_channel)
         for word in (name, *aliases):
             assert word not in REGISTRY, f"command word '{word}' registered twice"
             REGISTRY[word] = entry
@@ -47,7 +49,7 @@ def command(name: str, summary: str, usage: str, role: str = "member",
 
 
 HELP_ORDER = ("help", "indicator", "priorities", "leads", "actions", "history", "status",
-              "briefing", "update")
+              "briefing", "update", "subscribe", "unsubscribe", "deliveries")
 
 
 def commands() -> list[Command]:

@@ -58,11 +58,23 @@ Block = Text | Facts | Chart | Table | Divider | Actions
 
 
 @dataclass
+class SendBriefing:
+    """Asks the front end to deliver a briefing through the delivery ledger (handlers know no
+    chat platform, so they cannot post it themselves)."""
+
+    partnership: str
+    month: str
+    channel: str | None  # the channel asked from; None: every subscription of the partnership
+    force_reason: str | None = None
+
+
+@dataclass
 class Reply:
     title: str
     blocks: list[Block]
     fallback_text: str  # plain text for notifications and screen readers
     public: bool = False  # posted in the channel; otherwise only the asker sees it
+    effects: list[SendBriefing] = field(default_factory=list)  # done by the front end
 
 
 @dataclass

@@ -67,8 +67,9 @@ def _dispatch(text: str, ctx: Context, db: sqlite_utils.Database, settings: Sett
     words = text.split()
     public = any(w.lower() in SHARE_WORDS for w in words)
     words = [w for w in words if w.lower() not in SHARE_WORDS]
-    pid, person = find_partnership(db, ctx, settings)
     entry = lookup(words[0]) if words else lookup("help")
+    pid, person = find_partnership(db, ctx, settings,
+                                   any_channel=bool(entry and entry.any_channel))
     rest = words[1:] if words else []
     if entry is None:
         entry, rest = lookup("indicator"), words  # "/csp burglary town centre"
@@ -81,8 +82,8 @@ def _dispatch(text: str, ctx: Context, db: sqlite_utils.Database, settings: Sett
     return result
 
 
-def find_partnership(db: sqlite_utils.Database, ctx: Context, settings: Settings
-                     ) -> tuple[str, dict[str, Any] | None]:
+def find_partnership(db: sqlite_utils.Database, ctx: Context, settings: Settings,
+                     any_channel: bool = False) -> tuple[str, dict[str, Any] | None]:
     """The partnership that answers here, and the asker's row in it (None if not listed)."""
     people = find_people(db, ctx.platform, ctx.user)
     if ctx.platform == "console":
@@ -90,6 +91,8 @@ def find_partnership(db: sqlite_utils.Database, ctx: Context, settings: Settings
         return pid, next((p for p in people if p["partnership"] == pid), None)
     if ctx.channel is not None:
         found = partnership_of_channel(db, ctx.platform, ctx.channel)
+        if found is None and any_channel and people:
+            return people[0]["partnership"], people[0]
         if found is None:
             raise CspError("CSP Bot does not answer in this channel: no partnership has "
                            "added it.", "ask your partnership's admin to add the channel to "

@@ -14,20 +14,25 @@ Measures:
   * --requests signed `/csp burglary <area>` slash commands (form-encoded, signed as Slack signs
     them, each with its own response_url from the fake and its own user, so that its chart goes
     to its own direct message channel D...), --concurrency at a time from a thread pool, the
-    area going round the 40. Per command: ack = from sending until the bot's HTTP answer has
-    arrived; text answer = from sending until the fake records the post to its response_url;
-    full answer = from sending until the fake has recorded both that post and the chart's
-    files.completeUploadExternal into the asker's direct message channel (the fake's own clock,
-    time.time(), as is the sending time). Answers must name the area, charts must be the area's
-    burglary chart; anything else, a non-200 ack or an answer missing after --timeout counts as
-    an error (and as an infinitely slow answer in the percentiles).
+    area going round the 40; with --rate R also no faster than R a second (an open load,
+    instead of a new command as soon as an ack comes back). Per command:
+      ack = from sending until the bot's HTTP answer has arrived;
+      text answer = from sending until the fake records the post to its response_url;
+      full answer = from sending until the fake has recorded both that post and the chart's
+        files.completeUploadExternal into the asker's direct message channel (sending time
+        and the fake's records are both time.time()).
+    Answers must name the area and charts must be the area's burglary chart; anything else, a
+    non-200 ack, or an answer or chart still missing --timeout s after the last ack counts as an
+    error (and as an infinitely slow answer in the percentiles).
 Targets: ack p99 < 100 ms; full answer p95 < 500 ms.
 --profile: after the run, one command in this process against the same fake (dispatch,
 render_message, the response_url post, conversations.open and files_upload_v2 timed apart,
-median of 5 warm runs), then cProfile of one warm command: where the time goes.
+median of 5 warm runs; inside dispatch, the values query, the store lookups, assess and the chart
+with its PNG encoding, mean of 5), then cProfile of one warm command: where the time goes.
 
 Run from the project root:
-    .venv/bin/python bench/slack.py [--requests 200] [--concurrency 10] [--json] [--profile]
+    .venv/bin/python bench/slack.py [--requests 200] [--concurrency 10] [--rate R] [--json]
+                                    [--profile]
 """
 
 from __future__ import annotations
@@ -43,8 +48,10 @@ import sys
 import tempfile
 import time
 import urllib.request
-from collections.abc import Callable
+from collections import defaultdict
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -227,13 +234,20 @@ def check(one: Sent) -> None:
 
 
 def fire(bot_url: str, fake: FakeSlack, store: Store, requests: int, concurrency: int,
-         timeout: float) -> tuple[list[Sent], float]:
-    """Send the commands C at a time; wait for their answers; (the commands, wall seconds)."""
+         timeout: float, rate: float | None = None) -> tuple[list[Sent], float]:
+    """Send the commands C at a time (and, given a rate, none before its turn: n / rate seconds
+    after the start); wait for their answers; (the commands, wall seconds)."""
     sent = [Sent(n, store.areas[n % len(store.areas)], f"U0BQ{n:06d}", fake.response_url())
             for n in range(requests)]
     start = time.time()
+
+    def paced(one: Sent) -> Sent:
+        if rate:
+            time.sleep(max(0.0, start + one.n / rate - time.time()))
+        return send(bot_url, one)
+
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(lambda one: send(bot_url, one), sent))
+        list(pool.map(paced, sent))
     collect(fake, sent, timeout)
     ends = [max(s.answer.time, s.upload.time) for s in sent if s.answer and s.upload]
     return sent, (max(ends) if ends else time.time()) - start
@@ -252,7 +266,7 @@ def measure(args: argparse.Namespace, store: Store, folder: Path) -> dict[str, A
             floor = reference(base, args.reference)
             first = warm_up(f"{base}/slack/events", fake, store, args.timeout)
             sent, wall = fire(f"{base}/slack/events", fake, store, args.requests,
-                              args.concurrency, args.timeout)
+                              args.concurrency, args.timeout, args.rate)
         finally:
             stop_bot(process)
         profile = in_process_profile(store, fake) if args.profile else None
@@ -264,7 +278,7 @@ def measure(args: argparse.Namespace, store: Store, folder: Path) -> dict[str, A
         "store": {"values": store.rows, "indicators": len(store.indicators),
                   "areas": len(store.areas), "mb": round(store.megabytes, 1),
                   "build_s": round(store.seconds, 1)},
-        "requests": args.requests, "concurrency": args.concurrency,
+        "requests": args.requests, "concurrency": args.concurrency, "rate": args.rate,
         "healthz_ms": floor, "reference_calls": args.reference,
         "first_command": {"ack_ms": first.ack_s * 1000, "full_ms": first.full_s * 1000,
                           "problems": first.problems},
@@ -279,6 +293,9 @@ def measure(args: argparse.Namespace, store: Store, folder: Path) -> dict[str, A
                                    "met": ack["p99"] < ACK_TARGET_MS},
                     "full_answer_p95_ms": {"target": FULL_TARGET_MS, "value": full["p95"],
                                            "met": full["p95"] < FULL_TARGET_MS}},
+        "slowest": [{"n": s.n, "area": s.area.id, "ack_ms": s.ack_s * 1000,
+                     "full_ms": s.full_s * 1000}
+                    for s in sorted(sent, key=lambda s: -s.ack_s)[:5]],
         "profile": profile,
     }
 
@@ -330,6 +347,10 @@ def in_process_profile(store: Store, fake: FakeSlack) -> dict[str, Any]:
     cold = one()
     warm = [one() for _ in range(5)]
     phases = {name: statistics.median(w[name] for w in warm) for name in warm[0]}
+    with timed_parts() as parts:
+        for _ in range(5):
+            one()
+    inside = {name: ms / 5 for name, ms in parts.items()}
     profiler = cProfile.Profile()
     profiler.enable()
     one()
@@ -340,9 +361,47 @@ def in_process_profile(store: Store, fake: FakeSlack) -> dict[str, Any]:
     top_own = io.StringIO()
     pstats.Stats(profiler, stream=top_own).sort_stats("tottime").print_stats(15)
     return {"cold_ms": cold, "warm_median_ms": phases,
-            "warm_total_ms": sum(phases.values()),
+            "warm_total_ms": sum(phases.values()), "dispatch_parts_mean_ms": inside,
             "cprofile_cumulative": _trim(out.getvalue()),
             "cprofile_own_time": _trim(top_own.getvalue())}
+
+
+@contextmanager
+def timed_parts() -> Iterator[dict[str, float]]:
+    """Total ms spent in the main steps of `/csp <indicator>` while inside the block.
+
+    Wraps module attributes for the block's duration only: the store queries, assess, the chart
+    (its drawing and, inside it, the PNG encoding: savefig)."""
+    import briefings.charts
+    import briefings.indicator
+    import briefings.sections
+    from data import briefing_data
+
+    spent: dict[str, float] = defaultdict(float)
+    targets = [(briefings.indicator, "partnership_values", "values query"),
+               (briefings.indicator, "assess", "assess (statistics)"),
+               (briefings.sections, "draw_indicator_chart", "chart (all)"),
+               (briefings.charts, "_png", "chart: PNG (savefig)"),
+               *((briefing_data, name, "store lookups") for name in
+                 ("indicator_meta", "areas", "targets", "population", "owners"))]
+
+    def wrap(work: Callable[..., Any], label: str) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return work(*args, **kwargs)
+            finally:
+                spent[label] += (time.perf_counter() - start) * 1000
+        return timed
+
+    saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
+    for module, name, label in targets:
+        setattr(module, name, wrap(getattr(module, name), label))
+    try:
+        yield spent
+    finally:
+        for module, name, work in saved:
+            setattr(module, name, work)
 
 
 def _trim(report: str) -> str:
@@ -381,7 +440,8 @@ def report(r: dict[str, Any]) -> None:
     print(f"first command after start (warm-up, not counted): ack {first['ack_ms']:.0f} ms, "
           f"full answer {first['full_ms']:.0f} ms" + (f" {first['problems']}"
                                                      if first["problems"] else ""))
-    print(f"{r['requests']} x `/csp burglary <area>`, {r['concurrency']} at a time "
+    paced = f", at most {r['rate']:g} a second" if r["rate"] else ""
+    print(f"{r['requests']} x `/csp burglary <area>`, {r['concurrency']} at a time{paced} "
           f"(p50 / p95 / p99 / max, ms):")
     print(f"  ack          {fmt(r['ack_ms'])}")
     print(f"  text answer  {fmt(r['text_answer_ms'])}   (response_url post)")
@@ -392,6 +452,7 @@ def report(r: dict[str, Any]) -> None:
           f"{e['missing_answers']}, missing charts {e['missing_charts']}, wrong {e['wrong']})")
     for problem in e["first"]:
         print(f"    {problem}")
+    print("  slowest acks " + ", ".join(f"#{w['n']} {w['ack_ms']:.0f} ms" for w in r["slowest"]))
     t = r["targets"]
     for label, key in (("ack p99", "ack_p99_ms"), ("full answer p95", "full_answer_p95_ms")):
         value = t[key]["value"]
@@ -405,6 +466,9 @@ def report(r: dict[str, Any]) -> None:
             print(f"  {name:32} cold {p['cold_ms'][name]:7.1f}   warm {ms:7.1f}")
         print(f"  {'total':32} cold {sum(p['cold_ms'].values()):7.1f}   warm "
               f"{p['warm_total_ms']:7.1f}")
+        print("  inside dispatch (mean of 5 warm runs):")
+        for name, ms in p["dispatch_parts_mean_ms"].items():
+            print(f"    {name:30} {ms:7.1f}")
         print("\ncProfile of one warm command, by cumulative time:")
         print(p["cprofile_cumulative"])
         print("by own time:")
@@ -418,6 +482,9 @@ def main() -> None:
     parser.add_argument("--reference", type=int, default=200, help="GET /healthz calls")
     parser.add_argument("--timeout", type=float, default=120,
                         help="seconds to wait for the answers after the last ack")
+    parser.add_argument("--rate", type=float, default=None,
+                        help="send at most this many commands a second (default: as fast as "
+                        "the acks come back)")
     parser.add_argument("--profile", action="store_true",
                         help="then time one command in process, phase by phase, and cProfile it")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")

@@ -32,32 +32,36 @@ log = logging.getLogger("cspbot.slack")
 def build_app(services: Services, token: str, signing_secret: str,
               api_url: str | None = None) -> App:
     client = make_client(token, api_url)
+    # process_before_response: Bolt answers Slack's HTTP request as soon as the ack listener
+    # returns; the work runs afterwards as a lazy listener in Bolt's thread pool, so the ack
+    # never waits behind other people's charts.
     app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
-              process_before_response=False, logger=logging.getLogger("slack_bolt"))
+              process_before_response=True, logger=logging.getLogger("slack_bolt"))
     register(app, services)
     return app
 
 
 def register(app: App, services: Services) -> None:
-    @app.command("/csp")
-    def on_command(ack: Callable[..., Any], body: dict[str, Any], client: WebClient,
-                   respond: Callable[..., Any]) -> None:
+    def acknowledge(ack: Callable[..., Any]) -> None:
         ack()
+
+    def on_command(body: dict[str, Any], client: WebClient,
+                   respond: Callable[..., Any]) -> None:
         ctx = _context(services, body["user_id"], body.get("channel_id"))
         _run(services, "slash command", ctx, client, respond, lambda: dispatch(
             body.get("text", ""), ctx, services.db(), services.settings()),
             trigger_id=body.get("trigger_id"))
 
-    @app.action(re.compile(r"^update_action(:\d+)?$"))
-    def on_update_button(ack: Callable[..., Any], body: dict[str, Any],
-                         client: WebClient) -> None:
-        ack()
+    def on_update_button(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
         channel = (body.get("channel") or {}).get("id")
         ctx = _context(services, user, channel)
         pid, _, action_id = body["actions"][0]["value"].partition(":")
         _run(services, "update button", ctx, client, None, lambda: open_update_form(
             pid, action_id, ctx, services.db()), trigger_id=body.get("trigger_id"))
+
+    app.command("/csp")(ack=acknowledge, lazy=[on_command])
+    app.action(re.compile(r"^update_action(:\d+)?$"))(ack=acknowledge, lazy=[on_update_button])
 
     @app.view("update_action")
     def on_update_submit(ack: Callable[..., Any], body: dict[str, Any],
@@ -81,7 +85,6 @@ def register(app: App, services: Services) -> None:
             ack()
         send_reply(client, reply, user=user, channel=channel)
 
-    @app.event("app_home_opened")
     def on_home(event: dict[str, Any], client: WebClient) -> None:
         ctx = _context(services, event["user"], None)
         try:
@@ -91,6 +94,8 @@ def register(app: App, services: Services) -> None:
         except Exception as exc:  # noqa: BLE001
             reply = apology(exc, "app home")
         client.views_publish(user_id=event["user"], view=render_home(reply))
+
+    app.event("app_home_opened")(ack=acknowledge, lazy=[on_home])
 
 
 def _context(services: Services, user: str, channel: str | None) -> Context:

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
@@ -27,6 +28,7 @@ from handlers.router import dispatch, error_reply
 from handlers.update import open_update_form, submit_update
 
 log = logging.getLogger("cspbot.slack")
+ANSWER_WORKERS = 2
 
 
 def build_app(services: Services, token: str, signing_secret: str,
@@ -35,8 +37,12 @@ def build_app(services: Services, token: str, signing_secret: str,
     # process_before_response: Bolt answers Slack's HTTP request as soon as the ack listener
     # returns; the work runs afterwards as a lazy listener in Bolt's thread pool, so the ack
     # never waits behind other people's charts.
+    # Answers are CPU-bound (statistics, charts) and share one interpreter lock: two workers
+    # use both cores' worth of it without starving the threads that acknowledge requests.
     app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
-              process_before_response=True, logger=logging.getLogger("slack_bolt"))
+              process_before_response=True, logger=logging.getLogger("slack_bolt"),
+              listener_executor=ThreadPoolExecutor(max_workers=ANSWER_WORKERS,
+                                                   thread_name_prefix="csp-answer"))
     register(app, services)
     return app
 

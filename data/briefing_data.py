@@ -162,3 +162,12 @@ def _months_before(month: str, n: int) -> str:
     while m < 1:
         y, m = y - 1, m + 12
     return f"{y:04d}-{m:02d}"
+
+
+def data_version(db: sqlite_utils.Database, pid: str) -> tuple[object, ...]:
+    """Changes whenever anything a judgement reads may have changed: an import of any kind, or
+    a (re)load of the partnership file. Used as part of cache keys."""
+    ingest = db.execute("SELECT COALESCE(MAX(id), 0) FROM ingests").fetchone()[0]
+    loaded = db.execute("SELECT loaded_at, sha256 FROM partnerships WHERE id = ?",
+                        (pid,)).fetchone()
+    return (ingest, *(loaded or ()))

@@ -30,6 +30,8 @@ COMMANDS = {
     "export": "bot.commands_data:export", "partnership": "bot.commands_partnership:partnership",
     "demo": "bot.commands_partnership:demo", "assess": "bot.commands_briefing:assess_command",
     "briefing": "bot.commands_briefing:briefing_command",
+    "teams": "bot.commands_teams:teams",
+    "send-briefing": "bot.commands_delivery:send_briefing",
 }
 
 

@@ -1,7 +1,8 @@
 """`cspbot run`, `cspbot console` and `cspbot ask`: CSP Bot in chat, or at a local prompt.
 
-`cspbot run` creates the store (with the demo on an empty one), then serves Slack when its
-credentials are set (Socket Mode with SLACK_APP_TOKEN, or HTTP with --http PORT), and otherwise
+`cspbot run` creates the store (with the demo on an empty one), then serves Slack and/or Teams
+when their credentials are set (`--platform` chooses; Slack by Socket Mode with SLACK_APP_TOKEN
+or over HTTP; Teams over HTTP only; both from one web server with --http PORT), and otherwise
 opens the console.
 """
 
@@ -30,25 +31,39 @@ CHARTS = "charts"
 
 @click.command()
 @click.option("--http", "http_port", type=int, metavar="PORT",
-              help="Serve Slack over HTTP on PORT (path /slack/events) instead of Socket Mode.")
+              help="Serve over HTTP on PORT: Slack at /slack/events (instead of Socket Mode), "
+              "Teams at /api/messages.")
+@click.option("--platform", type=click.Choice(["slack", "teams", "both"]),
+              help="Which chat to serve (default: each whose credentials are set; Teams needs "
+              "--http).")
 @click.option("--user", metavar="ID", help="Console: act as this person (Slack user id).")
 @click.option("--partnership", "-p", metavar="ID", help="Console: the partnership to ask.")
 @click.pass_obj
-def run(config: Config, http_port: int | None, user: str | None,
+def run(config: Config, http_port: int | None, platform: str | None, user: str | None,
         partnership: str | None) -> None:
-    """Run CSP Bot: Slack when its credentials are set, else the local console."""
+    """Run CSP Bot: Slack and/or Teams when their credentials are set, else the console."""
     db = open_store(config)
     if not partnership_ids(db):
         show.out.print("The store is empty: loading the demo partnership (Kettering, "
                        "illustrative figures). `cspbot partnership load FILE` adds your own.")
         show_p.demo_report(load_demo(db))
     services = Services(config, partnership)
-    if config.slack_configured:
-        serve_slack(services, http_port)
+    platforms = chat_platforms(config, platform, http_port)
+    if platforms:
+        scheduler = start_scheduler(services) if "slack" in platforms else None
+        try:
+            if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
+                serve_slack(services, None)
+            else:
+                serve_http(services, platforms, http_port)
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
         return
     if http_port is not None:
-        raise DataError("--http needs Slack credentials: set SLACK_BOT_TOKEN and "
-                        "SLACK_SIGNING_SECRET.", "See README, 'Slack'.")
+        raise DataError("--http needs Slack or Teams credentials: set SLACK_BOT_TOKEN and "
+                        "SLACK_SIGNING_SECRET, or CLIENT_ID and CLIENT_SECRET.",
+                        "See README, 'Slack' and 'In chat: Microsoft Teams'.")
     show.status(store_status(db), config.db_path)
     if sys.stdin.isatty():
         show.out.print("\nNo Slack credentials set: opening the local console.")
@@ -56,6 +71,68 @@ def run(config: Config, http_port: int | None, user: str | None,
     else:
         show.out.print("\nNo Slack credentials set. Ask from the console: `cspbot console` "
                        "(or `cspbot ask \"burglary\"`).")
+
+
+def chat_platforms(config: Config, platform: str | None, http_port: int | None
+                   ) -> tuple[str, ...]:
+    """The chats to serve: those asked for (each must be configured), else those configured."""
+    if platform is None:
+        found = tuple(name for name, ready in (("slack", config.slack_configured),
+                                               ("teams", config.teams_configured)) if ready)
+        if "teams" in found and http_port is None:
+            log.warning("Teams credentials are set, but Teams needs --http PORT: not serving "
+                        "Teams.")
+            found = tuple(name for name in found if name != "teams")
+        return found
+    wanted = ("slack", "teams") if platform == "both" else (platform,)
+    if "slack" in wanted and not config.slack_configured:
+        raise DataError("--platform slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.",
+                        "See README, 'Slack'.")
+    if "teams" in wanted and not config.teams_configured:
+        missing = "CLIENT_SECRET" if config.teams_client_id else "CLIENT_ID and CLIENT_SECRET"
+        raise DataError(f"--platform teams needs {missing} (or, for tests and the Agents "
+                        "Playground only, CSP_TEAMS_SKIP_AUTH=true).",
+                        "See README, 'In chat: Microsoft Teams'.")
+    if "teams" in wanted and http_port is None:
+        raise DataError("Teams sends its requests over HTTP: add --http PORT.")
+    return wanted
+
+
+def serve_http(services: Services, platforms: tuple[str, ...], http_port: int) -> None:
+    """One web server for the chats asked: /slack/events and /api/messages."""
+    import uvicorn
+
+    from bot.web import build_web_app
+
+    config, slack, teams = services.config, None, None
+    if "slack" in platforms:
+        from bot.slack_app import build_app
+
+        slack = build_app(services, config.slack_bot_token, config.slack_signing_secret,
+                          config.slack_api_url or None)
+    if "teams" in platforms:
+        from bot.teams_app import TeamsBot
+
+        teams = TeamsBot(services)
+    paths = [p for p, on in (("/slack/events", slack), ("/api/messages", teams)) if on]
+    log.warning("CSP Bot serving %s on http://%s:%d", " and ".join(paths), config.http_host,
+                http_port)
+    uvicorn.run(build_web_app(slack, teams), host=config.http_host, port=http_port,
+                log_level="warning")
+
+
+def start_scheduler(services: Services):  # type: ignore[no-untyped-def]
+    """The store's one briefing scheduler (none if another process already holds it)."""
+    from bot.scheduler import BriefingScheduler
+    from bot.slack_client import make_client
+
+    config = services.config
+    client = make_client(config.slack_bot_token, config.slack_api_url or None)
+    scheduler = BriefingScheduler(services, client, platforms={"slack"})
+    if scheduler.start():
+        log.warning("Briefing scheduler started: %d subscriptions scheduled",
+                    sum(1 for job in scheduler.jobs if job.startswith("sub:")))
+    return scheduler
 
 
 def serve_slack(services: Services, http_port: int | None) -> None:

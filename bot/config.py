@@ -48,8 +48,34 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("slack_api_url", "CSP_SLACK_API_URL", "",
             "Base URL of the Slack Web API (default https://slack.com/api/): for tests and "
             "proxies."),
+    Setting("teams_client_id", "CLIENT_ID", "",
+            "Teams: the bot's Microsoft app (client) id, from its Azure Bot or Teams Developer "
+            "Portal registration. With CLIENT_SECRET, `cspbot run --platform teams` serves Teams."),
+    Setting("teams_client_secret", "CLIENT_SECRET", "",
+            "Teams: the client secret of that app registration.", secret=True),
+    Setting("teams_tenant_id", "TENANT_ID", "",
+            "Teams: the Entra tenant id of a single-tenant bot (empty: multi-tenant)."),
+    Setting("teams_skip_auth", "CSP_TEAMS_SKIP_AUTH", "false",
+            "Tests and local trials only: `true` accepts requests on /api/messages without a "
+            "valid Bot Framework token. Logged as a warning at start and on every request."),
+    Setting("teams_login_url", "CSP_TEAMS_LOGIN_URL", "",
+            "Base URL of the Entra ID token endpoint for the bot's own token (default "
+            "https://login.microsoftonline.com, through MSAL): for tests and proxies."),
+    Setting("teams_service_urls", "CSP_TEAMS_SERVICE_URL_ALLOWLIST",
+            "https://smba.trafficmanager.net/,https://smba.infra.gcc.teams.microsoft.com/,"
+            "https://smba.infra.gov.teams.microsoft.us/,https://smba.infra.dod.teams.microsoft.us/",
+            "Comma-separated URL prefixes: the only Teams service URLs the bot sends replies "
+            "and briefings to (an activity naming another is refused)."),
     Setting("http_host", "CSP_HTTP_HOST", "127.0.0.1",
             "Address `cspbot run --http PORT` listens on (0.0.0.0 in the Docker image)."),
+    Setting("briefing_max_wait_days", "CSP_BRIEFING_MAX_WAIT_DAYS", "10",
+            "Days a scheduled briefing waits for its month's figures (telling the admins once, "
+            "retrying daily) before it is posted with a note of what is missing."),
+    Setting("scheduler_catch_up_hours", "CSP_SCHEDULER_CATCH_UP_HOURS", "48",
+            "At start, a briefing that fell due while CSP Bot was down is posted, marked late, "
+            "if it fell due within this many hours."),
+    Setting("scheduler_misfire_grace_hours", "CSP_SCHEDULER_MISFIRE_GRACE_HOURS", "6",
+            "How late a scheduled run may start and still count as on time."),
     Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
             "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
             "partnership level are shown as 'fewer than N' (0 turns suppression off)."),
@@ -68,15 +94,30 @@ class Config:
     log_file: str
     suppress_below: int = 5
     method: MethodSettings = field(default_factory=MethodSettings)
+    briefing_max_wait_days: float = 10
+    scheduler_catch_up_hours: float = 48
+    scheduler_misfire_grace_hours: float = 6
     slack_bot_token: str = field(default="", repr=False)
     slack_signing_secret: str = field(default="", repr=False)
     slack_app_token: str = field(default="", repr=False)
     slack_api_url: str = ""
     http_host: str = "127.0.0.1"
+    teams_client_id: str = ""
+    teams_client_secret: str = field(default="", repr=False)
+    teams_tenant_id: str = ""
+    teams_skip_auth: bool = False
+    teams_login_url: str = ""
+    teams_service_urls: tuple[str, ...] = ()
 
     @property
     def slack_configured(self) -> bool:
         return bool(self.slack_bot_token and self.slack_signing_secret)
+
+    @property
+    def teams_configured(self) -> bool:
+        """Credentials to answer Teams (or, for tests and the Agents Playground, none at all
+        with CSP_TEAMS_SKIP_AUTH=true)."""
+        return bool(self.teams_client_id and self.teams_client_secret) or self.teams_skip_auth
 
 
 def load_config(environ: dict[str, str] | None = None, **overrides: object) -> Config:
@@ -95,6 +136,13 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
     db_path = str(values["db_path"])
     log_file = str(values["log_file"]) or str(Path(db_path).with_suffix(".log"))
     try:
+        timing = {name: float(str(values[name])) for name in (
+            "briefing_max_wait_days", "scheduler_catch_up_hours",
+            "scheduler_misfire_grace_hours")}
+    except ValueError as exc:
+        raise ValueError(f"CSP_BRIEFING_MAX_WAIT_DAYS and CSP_SCHEDULER_* must be numbers "
+                         f"({exc}).") from None
+    try:
         suppress = int(str(values["suppress_below"]))
         method = settings_from_mapping({s.name[len("method_"):]: env[s.env] for s in SETTINGS
                                         if s.name.startswith("method_") and s.env in env})
@@ -102,9 +150,26 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
         raise ValueError(f"Method setting: {exc} (CSP_METHOD_* variables).") from None
     return Config(db_path=db_path, busy_timeout_ms=timeout, log_level=level, log_file=log_file,
                   suppress_below=suppress, method=method,
+                  briefing_max_wait_days=timing["briefing_max_wait_days"],
+                  scheduler_catch_up_hours=timing["scheduler_catch_up_hours"],
+                  scheduler_misfire_grace_hours=timing["scheduler_misfire_grace_hours"],
+                  teams_skip_auth=_flag("CSP_TEAMS_SKIP_AUTH", str(values["teams_skip_auth"])),
+                  teams_service_urls=tuple(u.strip() for u in str(values["teams_service_urls"])
+                                           .split(",") if u.strip()),
                   **{k: str(values[k]) for k in ("slack_bot_token", "slack_signing_secret",
                                                  "slack_app_token", "slack_api_url",
-                                                 "http_host")})
+                                                 "http_host", "teams_client_id",
+                                                 "teams_client_secret", "teams_tenant_id",
+                                                 "teams_login_url")})
+
+
+def _flag(env: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{env} must be true or false, not '{value}'.")
 
 
 class _OneLine(logging.Formatter):

@@ -143,6 +143,13 @@ def data_ready(db: sqlite_utils.Database, pid: str, month: str) -> tuple[bool, l
     """
     missing = []
     condition, params = area_condition(db, pid, pid)
+    latest = max(filter(None, (
+        db.execute(f"SELECT MAX(month) FROM police_counts WHERE {condition}",
+                   params).fetchone()[0],
+        db.execute("SELECT MAX(month) FROM monthly_values WHERE partnership = ?",
+                   (pid,)).fetchone()[0])), default=None)
+    if latest is None:
+        return False, [f"figures for {month} (none are held yet)"]
     has_police = db.execute(f"SELECT 1 FROM police_counts WHERE {condition} LIMIT 1",
                             params).fetchone()
     if has_police and not db.execute(f"SELECT 1 FROM police_counts WHERE {condition} AND "
@@ -154,6 +161,8 @@ def data_ready(db: sqlite_utils.Database, pid: str, month: str) -> tuple[bool, l
         if not db.execute("SELECT 1 FROM monthly_values WHERE partnership = ? AND indicator = ? "
                           "AND area = ? AND month = ?", (pid, indicator, area, month)).fetchone():
             missing.append(f"{indicator} ({area}) for {month}")
+    if not missing and latest < month:  # every series stopped more than a year earlier
+        missing.append(f"figures for {month} (the latest held are for {latest})")
     return not missing, missing
 
 

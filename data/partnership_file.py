@@ -74,7 +74,9 @@ def read_partnership_file(path: Path) -> Partnership:
 
 
 
-SCHEDULE = re.compile(r"^(working day|day) ([1-9]|1\d|2[0-8]) at ([01]\d|2[0-3]):[0-5]\d$")
+# "day N" (1-28) or "working day N" (1-20), at HH:MM (24-hour, Europe/London).
+SCHEDULE = re.compile(r"^(?:working day (?:[1-9]|1\d|20)|day (?:[1-9]|1\d|2[0-8])) at "
+                      r"(?:[01]\d|2[0-3]):[0-5]\d$")
 SLACK_CHANNEL = re.compile(r"^[CGD][A-Z0-9]{6,}$")
 TOP_KEYS = ("partnership", "areas", "indicators", "agencies", "people", "priorities", "themes",
             "actions", "targets", "subscriptions")

@@ -1,0 +1,57 @@
+"""Two `cspbot run` processes on one store: one scheduler, so exactly one of them posts."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from click.testing import CliRunner
+from fakes.slack_api import FakeSlack
+from test_slack_e2e import SECRET, TOKEN, _healthy, free_port, wait_for
+
+from bot.cli import cli
+from data.db import open_db
+from data.subscriptions import subscribe
+
+
+def test_two_processes_one_scheduler_exactly_one_notice(tmp_path: Path) -> None:
+    store = tmp_path / "csp.db"
+    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    db = open_db(store)
+    # Due on the 1st of every month at midnight: with a long catch-up window, both processes
+    # find last month's briefing due at start. The demo's figures end in 2010, so the briefing
+    # waits for data: the admins are told once, by the process that holds the scheduler.
+    subscribe(db, "kettering", "slack", "C0KETCSP01", "day 1 at 00:00")
+    db.close()
+    with FakeSlack(token=TOKEN) as fake:
+        env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+               "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store),
+               "CSP_LOG_FILE": str(tmp_path / "csp.log"), "CSP_SCHEDULER_CATCH_UP_HOURS": "2000",
+               "CSP_BRIEFING_MAX_WAIT_DAYS": "60"}
+        env.pop("SLACK_APP_TOKEN", None)
+        bots = []
+        try:
+            for _ in range(2):
+                port = free_port()
+                bots.append(subprocess.Popen(
+                    [sys.executable, "-m", "bot", "run", "--http", str(port)], env=env,
+                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
+                wait_for(lambda p=port: _healthy(f"http://127.0.0.1:{p}"), timeout=30)
+            notices = wait_for(lambda: fake.messages("D0KETADM1"), timeout=20)
+            time.sleep(2)  # time for a second, wrong notice to arrive, if there were one
+            notices = fake.messages("D0KETADM1")
+            assert len(notices) == 1, notices
+            assert "wait" in str(notices[0]).lower()
+            lock = Path(str(store.resolve()) + ".scheduler.lock")
+            holder = int(lock.read_text().split()[0])
+            assert holder in {b.pid for b in bots}
+        finally:
+            for bot in bots:
+                bot.terminate()
+                bot.wait(timeout=10)
+        logs = "".join(b.stderr.read() for b in bots if b.stderr)
+        assert "Briefing scheduler started" in logs
+        assert logs.count("Briefing scheduler started") == 1

@@ -50,7 +50,7 @@ def run(config: Config, http_port: int | None, platform: str | None, user: str |
     services = Services(config, partnership)
     platforms = chat_platforms(config, platform, http_port)
     if platforms:
-        scheduler = start_scheduler(services) if "slack" in platforms else None
+        scheduler = start_scheduler(services, platforms)
         try:
             if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
                 serve_slack(services, None)
@@ -121,14 +121,16 @@ def serve_http(services: Services, platforms: tuple[str, ...], http_port: int) -
                 log_level="warning")
 
 
-def start_scheduler(services: Services):  # type: ignore[no-untyped-def]
-    """The store's one briefing scheduler (none if another process already holds it)."""
+def start_scheduler(services: Services, platforms: tuple[str, ...]):  # type: ignore[no-untyped-def]
+    """The store's one briefing scheduler, for the chats served (it schedules nothing if
+    another process already holds the store's scheduler lock)."""
     from bot.scheduler import BriefingScheduler
     from bot.slack_client import make_client
 
     config = services.config
-    client = make_client(config.slack_bot_token, config.slack_api_url or None)
-    scheduler = BriefingScheduler(services, client, platforms={"slack"})
+    client = (make_client(config.slack_bot_token, config.slack_api_url or None)
+              if "slack" in platforms else None)
+    scheduler = BriefingScheduler(services, client, platforms=set(platforms))
     if scheduler.start():
         log.warning("Briefing scheduler started: %d subscriptions scheduled",
                     sum(1 for job in scheduler.jobs if job.startswith("sub:")))

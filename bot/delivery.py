@@ -47,7 +47,7 @@ from bot.slack_send import direct_channel
 from data import ledger, people, subscriptions
 from data.briefing_data import record_briefing
 from data.errors import DataError
-from handlers.reply import Chart
+from handlers.reply import Chart, Reply
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -116,9 +116,11 @@ def deliver(services: Services, client: WebClient, subscription_id: int, period:
     DataError for an unknown, inactive or non-Slack subscription."""
     db, pacer = services.db(), pacer or PACER
     sub = subscriptions.get(db, subscription_id)
-    if sub is None or not sub["active"] or sub["platform"] != "slack":
-        state = "no" if sub is None else "no active Slack"
+    if sub is None or not sub["active"] or sub["platform"] not in ("slack", "teams"):
+        state = "no" if sub is None else "no active"
         raise DataError(f"There is {state} subscription {subscription_id}.")
+    post = (teams_poster(services, sub["channel"]) if sub["platform"] == "teams"
+            else slack_poster(client, sub["channel"], pacer, sleep))
     with _exclusive(services.config.db_path, subscription_id, period) as mine:
         if not mine:
             row = ledger.current(db, subscription_id, period)
@@ -139,8 +141,7 @@ def deliver(services: Services, client: WebClient, subscription_id: int, period:
             built = briefing or monthly_briefing(services, sub["partnership"], period)
             note = (late_note(row["first_due"] or first_due, sub["time_zone"] or "Europe/London")
                     if late or row["late"] else None)
-            _post_parts(client, db, row["id"], sub["channel"],
-                        briefing_parts(built, note, missing_note), result, pacer, sleep)
+            _post_parts(post, db, row["id"], briefing_parts(built, note, missing_note), result)
         except Exception as exc:  # every failure is recorded, alerted once and retried later
             _failed(services, client, sub, period, row["id"], result, exc, pacer, sleep)
             return result
@@ -152,9 +153,38 @@ def deliver(services: Services, client: WebClient, subscription_id: int, period:
         return result
 
 
-def _post_parts(client: WebClient, db: Database, delivery_id: int, channel: str,
-                parts: list[Part], result: DeliveryResult, pacer: ChannelPacer,
-                sleep: Sleep) -> None:
+Poster = Callable[[Part, "str | None"], str]
+
+
+def slack_poster(client: WebClient, channel: str, pacer: ChannelPacer, sleep: Sleep) -> Poster:
+    return lambda part, thread: _post(client, channel, part, thread, pacer, sleep)
+
+
+def teams_poster(services: Services, conversation: str) -> Poster:
+    """Posts parts as Adaptive Cards into a Teams conversation stored at installation: the
+    headline, then the charts and the details as replies in its thread."""
+    from bot.render_teams import render_card
+    from bot.teams_app import TeamsBot, conversation_ref
+
+    ref = conversation_ref(services, conversation)
+    if ref is None:
+        raise DataError(f"CSP Bot has no stored Teams conversation {conversation}: it must be "
+                        "installed there first.")
+    bot = TeamsBot(services)
+
+    def post(part: Part, thread: str | None) -> str:
+        reply = part.reply
+        if part.chart is not None:
+            reply = Reply(part.chart.title, [part.chart], part.chart.alt_text)
+        assert reply is not None
+        target = ref.thread(thread) if thread else ref
+        return bot.post_card(target, render_card(reply), summary=reply.title)
+
+    return post
+
+
+def _post_parts(post: Poster, db: Database, delivery_id: int, parts: list[Part],
+                result: DeliveryResult) -> None:
     """Post the parts the ledger does not hold yet, recording each the moment it lands."""
     done = ledger.parts_done(db, delivery_id)
     thread = done.get("headline")
@@ -162,7 +192,7 @@ def _post_parts(client: WebClient, db: Database, delivery_id: int, channel: str,
         if part.name in done:
             result.skipped_parts.append(part.name)
             continue
-        ref = _post(client, channel, part, thread, pacer, sleep)
+        ref = post(part, thread)
         ledger.record_part(db, delivery_id, part.name, position, ref)
         result.posted_parts.append(part.name)
         thread = ref if part.name == "headline" else thread
@@ -357,9 +387,12 @@ def notify_waiting(services: Services, client: WebClient, delivery_row: dict[str
     return True
 
 
-def _tell_admins(services: Services, client: WebClient, partnership: str, text: str,
+def _tell_admins(services: Services, client: WebClient | None, partnership: str, text: str,
                  sleep: Sleep, pacer: ChannelPacer) -> int:
     told = 0
+    if client is None:  # no Slack here (a Teams-only deployment): the log is all there is
+        log.warning("admins of %s not told (no Slack connection): %s", partnership, text)
+        return 0
     for admin in people.admins(services.db(), partnership):
         if not admin.get("slack_id"):
             continue

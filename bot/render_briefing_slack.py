@@ -41,20 +41,22 @@ class Part:
     kind: str  # "message" or "chart"
     message: RenderedMessage | None = None
     chart: Chart | None = None
+    reply: Reply | None = None  # the neutral message, for platforms other than Slack
 
 
 def briefing_parts(briefing: Briefing, late_note: str | None = None,
                    missing_note: str | None = None) -> list[Part]:
     """Headline, one part per chart (overview first), details: the order they are posted."""
-    parts = [Part("headline", "message", message=render_message(headline(briefing, late_note,
-                                                                          missing_note)))]
+    top = headline(briefing, late_note, missing_note)
+    parts = [Part("headline", "message", message=render_message(top), reply=top)]
     if briefing.overview is not None:
         title = f"All monthly indicators to {month_name(briefing.month)}"
         parts.append(_chart_part(briefing, "overview", title, briefing.overview))
     for section in briefing.sections:
         if section.chart is not None:
             parts.append(_chart_part(briefing, section.key, section.title, section.chart))
-    parts.append(Part("details", "message", message=render_message(details(briefing))))
+    rest = details(briefing)
+    parts.append(Part("details", "message", message=render_message(rest), reply=rest))
     return parts
 
 

@@ -1,0 +1,53 @@
+"""The monthly briefing reaches a Teams conversation through the delivery ledger, exactly once:
+the headline card, then every chart and the details as replies in its thread."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from fakes.teams_connector import FakeConnector
+from test_teams_post import APP_ID, CHANNEL, TENANT
+
+import bot.teams_client as teams_client
+from bot.config import load_config
+from bot.delivery import deliver
+from bot.services import Services
+from data import ledger, teams_refs
+from data.demo import load_demo
+from data.subscriptions import subscribe
+
+
+@pytest.fixture(autouse=True)
+def quick_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(teams_client, "BACKOFF_S", 0.01)
+
+
+def test_a_briefing_is_delivered_to_teams_once(tmp_path: Path) -> None:
+    with FakeConnector() as connector:
+        config = load_config({"CLIENT_ID": APP_ID, "CLIENT_SECRET": "not-a-real-secret",
+                              "TENANT_ID": TENANT, "CSP_TEAMS_LOGIN_URL": connector.url,
+                              "CSP_TEAMS_SERVICE_URL_ALLOWLIST": connector.url,
+                              "CSP_DB_PATH": str(tmp_path / "csp.db")})
+        services = Services(config)
+        db = services.db()
+        load_demo(db)
+        teams_refs.remember(db, CHANNEL, connector.url, TENANT)
+        sub = subscribe(db, "kettering", "teams", CHANNEL, "working day 3 at 09:00")
+        now = datetime(2010, 4, 6, 8, 0, tzinfo=UTC)
+        first = deliver(services, None, sub, "2010-03", now=now)  # type: ignore[arg-type]
+        assert first.state == "delivered", first.error
+        sent = connector.activities()
+        assert len(sent) == len(first.posted_parts) == 13  # headline, 11 charts, details
+        headline_id = first.posted_parts and sent[0].answered_id
+        threaded = [c for c in sent[1:] if f";messageid={headline_id}" in c.conversation]
+        assert len(threaded) == 12  # every chart and the details, in the headline's thread
+        headline = sent[0].body
+        assert "Vehicle crime is well down" in str(headline)
+        second = deliver(services, None, sub, "2010-03", now=now)  # type: ignore[arg-type]
+        assert second.state == "delivered" and second.posted_parts == []
+        assert len(connector.activities()) == 13
+        row = ledger.current(db, sub, "2010-03")
+        assert row is not None and row["state"] == "delivered"
+        assert len(ledger.parts_done(db, row["id"])) == 13

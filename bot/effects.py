@@ -7,6 +7,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from slack_sdk import WebClient
@@ -14,7 +16,7 @@ from slack_sdk import WebClient
 from bot.services import Services, apology
 from bot.slack_send import send_reply
 from data.subscriptions import active
-from handlers.reply import Reply, SendBriefing, Text
+from handlers.reply import Context, Reply, SendBriefing, Text
 
 log = logging.getLogger("cspbot")
 
@@ -55,3 +57,35 @@ def describe(result: object) -> str:
     if state == "delivered":
         return f"delivered ({len(posted)} parts posted)"
     return f"{state}: {getattr(result, 'error', '') or 'see /csp deliveries'}"
+
+
+def teams_effects(services: Services) -> Callable[[Reply, Context], str | None]:
+    """For the Teams front end: deliver asked-for briefings to the Teams subscriptions, in the
+    background, through the same ledger; the note to add to the answer."""
+
+    def run(reply: Reply, ctx: Context) -> str | None:
+        from bot.delivery import deliver
+
+        notes = []
+        for effect in reply.effects:
+            if not isinstance(effect, SendBriefing):
+                continue
+            subs = [s for s in active(services.db(), effect.partnership)
+                    if s["platform"] == "teams"
+                    and (effect.channel is None or s["channel"].startswith(effect.channel))]
+            if not subs:
+                notes.append("No Teams channel here is subscribed: `csp subscribe` first.")
+                continue
+
+            def work(effect: SendBriefing = effect, subs: list[dict] = subs) -> None:
+                for sub in subs:
+                    try:
+                        deliver(services, None, sub["id"], effect.month,  # type: ignore[arg-type]
+                                now=datetime.now(UTC), force_reason=effect.force_reason)
+                    except Exception as exc:  # noqa: BLE001 (logged with a reference)
+                        apology(exc, "briefing send (Teams)")
+
+            threading.Thread(target=work, name="csp-briefing-send", daemon=True).start()
+        return " ".join(notes) or None
+
+    return run

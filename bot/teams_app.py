@@ -95,7 +95,9 @@ class TeamsBot:
         self.services = services
         self.skip_auth = config.teams_skip_auth
         self.allowed = tuple(u.rstrip("/") + "/" for u in config.teams_service_urls)
-        self.on_effects: Callable[[Reply, Context], str | None] | None = None
+        from bot.effects import teams_effects
+
+        self.on_effects: Callable[[Reply, Context], str | None] | None = teams_effects(services)
         self._routes = RouteCollector()
         self.app = TeamsApp(credentials(config), http_server_adapter=self._routes,
                             client=http_client(), state=False, cloud=cloud,

@@ -198,3 +198,12 @@ def _delivery_ledger(db: sqlite_utils.Database) -> None:
         delivery INTEGER NOT NULL REFERENCES deliveries(id), part TEXT NOT NULL,
         position INTEGER NOT NULL, ref TEXT, done_at TEXT NOT NULL,
         PRIMARY KEY (delivery, part))""")
+
+
+@migrations(name="0006_teams_conversations")
+def _teams_conversations(db: sqlite_utils.Database) -> None:
+    """Where each Teams conversation is reached (service URL, tenant), kept at installation so
+    that briefings can be posted there later."""
+    from data.teams_refs import SCHEMA
+
+    db.execute(SCHEMA)

@@ -3,9 +3,7 @@ tenant), kept when CSP Bot is installed there or spoken to, so that briefings ca
 it later without a message to answer.
 
 A subscription's `channel` is the conversation id; this table adds what posting needs besides.
-The table is created here on first use (`CREATE TABLE IF NOT EXISTS`), outside the numbered
-migrations, until it gets a migration of its own (proposed: 0006_teams_conversations, the same
-statement).
+Migration 0006 creates the table; `_ensure` only guards stores opened without migrating.
 """
 
 from __future__ import annotations

@@ -99,3 +99,15 @@ def resolve_partnership_indicator(db: sqlite_utils.Database, pid: str, word: str
                         + did_you_mean(normalise(word), {w: s for w, (s, _) in words.items()}),
                         "Indicators: " + ", ".join(sorted({s for s, _ in words.values()})) + ".")
     return found[0]
+
+
+def area_names(db: sqlite_utils.Database, pid: str) -> dict[str, str]:
+    """Area id -> name, for the partnership itself and its sub-areas."""
+    return {r[0]: r[1] for r in db.execute("SELECT id, name FROM areas WHERE partnership = ?",
+                                           (pid,))}
+
+
+def own_indicators(db: sqlite_utils.Database, pid: str) -> set[str]:
+    """The slugs of the indicators this partnership declared itself (its local ones)."""
+    return {r[0] for r in db.execute("SELECT slug FROM indicators WHERE partnership = ?",
+                                     (pid,))}

@@ -8,7 +8,7 @@ import sqlite_utils
 
 from data.catalogue import normalise
 from data.errors import did_you_mean
-from data.partnerships import indicator_words
+from data.partnerships import area_names, indicator_words, own_indicators
 from handlers.registry import REGISTRY
 from handlers.reply import CspError
 
@@ -46,8 +46,7 @@ def match_area(db: sqlite_utils.Database, pid: str, words: list[str]) -> str:
     if not words:
         return pid
     phrase = normalise(" ".join(words))
-    areas = {r["id"]: r["name"] for r in db.query("SELECT id, name FROM areas WHERE "
-                                                 "partnership = ?", [pid])}
+    areas = area_names(db, pid)
     for aid, name in areas.items():
         if phrase in (normalise(aid), normalise(name)):
             return aid
@@ -64,10 +63,9 @@ def related_indicators(db: sqlite_utils.Database, pid: str, typed: list[str]) ->
     """The partnership's own indicators whose names or aliases contain the typed words: what a
     user probably means by "violence" when the partnership keeps "violence with injury"."""
     phrase = normalise(" ".join(typed))
-    found = []
+    own = own_indicators(db, pid)
+    found: list[str] = []
     for word, (slug, _) in indicator_words(db, pid).items():
-        owner = db.execute("SELECT partnership FROM indicators WHERE slug = ?",
-                           (slug,)).fetchone()
-        if owner and owner[0] == pid and phrase in word and slug not in found:
+        if slug in own and phrase in word and slug not in found:
             found.append(slug)
     return found

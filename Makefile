@@ -21,6 +21,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/briefing.py
+	$(BIN)/python bench/slack.py
+	$(BIN)/python bench/delivery.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CSP Bot needs Python 3.11 or later: set PYTHON=python3.11 (or newer).")'

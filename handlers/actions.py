@@ -16,6 +16,7 @@ from data.catalogue import normalise
 from data.errors import did_you_mean
 from data.partnership_file import STATUSES
 from handlers import acl
+from handlers.args import match_named
 from handlers.registry import command
 from handlers.reply import Actions, Button, Context, CspError, Reply, Table, Text
 from handlers.router import Request
@@ -114,18 +115,10 @@ def mine(req: Request, every: list[dict[str, Any]]) -> tuple[str, list[dict[str,
 
 def match_priority(priorities: list[dict[str, Any]], words: list[str]) -> dict[str, Any]:
     """The priority named by its id, its name, or words found in its name."""
+    found = match_named(priorities, words, "priorities", "/csp actions")
+    if found is not None:
+        return found
     phrase = normalise(" ".join(words))
-    for p in priorities:
-        if phrase in (normalise(p["id"]), normalise(p["name"])):
-            return p
-    found = [p for p in priorities
-             if all(w in normalise(f"{p['id']} {p['name']}") for w in phrase.split())]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise CspError(f"'{' '.join(words)}' matches several priorities: "
-                       + "; ".join(p["name"] for p in found) + ".",
-                       "/csp actions " + found[0]["id"])
     names = {normalise(p["name"]): p["id"] for p in priorities} | {p["id"]: p["id"]
                                                                    for p in priorities}
     raise CspError(f"No priority, theme or filter called '{' '.join(words)}'."

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlite_utils
 
@@ -69,3 +70,19 @@ def related_indicators(db: sqlite_utils.Database, pid: str, typed: list[str]) ->
         if slug in own and phrase in word and slug not in found:
             found.append(slug)
     return found
+
+
+def match_named(items: list[dict[str, Any]], words: list[str], what: str,
+                usage: str) -> dict[str, Any] | None:
+    """The item (with "id" and "name") the words name: its id or name, or words found in one
+    item's id and name only. None when nothing matches; CspError when several do."""
+    phrase = normalise(" ".join(words))
+    for item in items:
+        if phrase in (normalise(item["id"]), normalise(item["name"])):
+            return item
+    found = [i for i in items
+             if all(w in normalise(f"{i['id']} {i['name']}") for w in phrase.split())]
+    if len(found) > 1:
+        raise CspError(f"'{' '.join(words)}' matches several {what}: "
+                       + "; ".join(i["name"] for i in found) + ".", f"{usage} {found[0]['id']}")
+    return found[0] if found else None

@@ -7,6 +7,7 @@ from typing import Any
 from data import plan_queries as plan
 from data.catalogue import normalise
 from data.errors import did_you_mean
+from handlers.args import match_named
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
 from handlers.router import Request
@@ -52,18 +53,10 @@ def one_agency(agency: dict[str, Any], titles: dict[str, str]) -> Reply:
 
 def match_agency(agencies: list[dict[str, Any]], words: list[str]) -> dict[str, Any]:
     """The agency named by its id, its name, or a part of its name found in one agency only."""
+    found = match_named(agencies, words, "agencies", "/csp leads")
+    if found is not None:
+        return found
     phrase = normalise(" ".join(words))
-    for a in agencies:
-        if phrase in (normalise(a["id"]), normalise(a["name"])):
-            return a
-    found = [a for a in agencies if all(w in normalise(f"{a['id']} {a['name']}")
-                                        for w in phrase.split())]
-    if len(found) == 1:
-        return found[0]
-    if found:
-        raise CspError(f"'{' '.join(words)}' matches several agencies: "
-                       + "; ".join(a["name"] for a in found) + ".",
-                       "/csp leads " + found[0]["id"])
     names = {normalise(a["name"]): a["name"] for a in agencies} | {a["id"]: a["name"]
                                                                    for a in agencies}
     raise CspError(f"No agency called '{' '.join(words)}'.{did_you_mean(phrase, names)}",

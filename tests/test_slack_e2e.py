@@ -10,7 +10,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
 from fakes.slack_signing import interaction, post_signed, slash_command
+from fakes.waiting import wait_for
 
 from bot.cli import cli
 from data.db import open_db
@@ -65,16 +66,6 @@ class Bot:
             return int(db.execute("SELECT COUNT(*) FROM action_updates").fetchone()[0])
         finally:
             db.close()
-
-
-def wait_for(probe: Callable[[], Any], timeout: float = 15) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = probe()
-        if found:
-            return found
-        time.sleep(0.05)
-    raise AssertionError("timed out waiting for the bot")
 
 
 @pytest.fixture(scope="module")

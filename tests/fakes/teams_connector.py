@@ -36,6 +36,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from fakes.waiting import wait_for
+
 CARD = "application/vnd.microsoft.card.adaptive"
 
 
@@ -128,13 +130,7 @@ class FakeConnector:
 
     @staticmethod
     def wait_for(probe: Callable[[], Any], timeout: float = 15) -> Any:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            found = probe()
-            if found:
-                return found
-            time.sleep(0.05)
-        raise AssertionError("timed out waiting for the bot to reach the connector")
+        return wait_for(probe, timeout, "the bot to reach the connector")
 
     def mint_token(self, audience: str, service_url: str | None = None,
                    expires_in: int = 3600, issuer: str = "https://api.botframework.com",

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bot.render_slack import RenderedMessage, render_message
+from briefings.months import month_name
 from handlers.briefing import freshness_lines
 from handlers.reply import Block, Chart, Facts, Reply, Text
 
@@ -58,11 +59,6 @@ def briefing_parts(briefing: Briefing, late_note: str | None = None,
     rest = details(briefing)
     parts.append(Part("details", "message", message=render_message(rest), reply=rest))
     return parts
-
-
-def month_name(month: str) -> str:
-    """'2010-03' -> 'March 2010' (as briefings.monthly.month_name)."""
-    return date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")
 
 
 def status_text(counts: dict[str, int]) -> str:

@@ -10,7 +10,6 @@ since the last published briefing.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 import sqlite_utils
@@ -21,6 +20,7 @@ from briefings.inputs import assess_input as make_input
 from briefings.inputs import choose_series
 from briefings.method import MethodSettings
 from briefings.model import ActionProgress, Briefing, Freshness
+from briefings.months import month_name
 from briefings.narrative import conclusions
 from briefings.sections import make_section
 from data import briefing_data as store
@@ -28,11 +28,6 @@ from data.errors import DataError
 from data.partnerships import resolve_partnership
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-
-
-def month_name(month: str) -> str:
-    """'2010-03' -> 'March 2010'."""
-    return date(int(month[:4]), int(month[5:]), 1).strftime("%B %Y")
 
 
 def next_month(month: str) -> str:

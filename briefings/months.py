@@ -9,6 +9,7 @@ that names the series and the field.
 from __future__ import annotations
 
 import re
+from datetime import date
 
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _FY = re.compile(r"^(\d{4})/(\d{2})$")
@@ -55,3 +56,8 @@ def parse_fy(label: str) -> int:
 def fy_position(month: int) -> int:
     """Position of a month in its financial year: April 0 ... March 11."""
     return (month % 12 - APRIL) % 12
+
+
+def month_name(month: str) -> str:
+    """'2010-03' -> 'March 2010'."""
+    return date(int(month[:4]), int(month[5:7]), 1).strftime("%B %Y")

@@ -14,30 +14,23 @@ attempt idempotent: a delivered period is never posted again.
 
 Tests drive it without sleeping: `BriefingScheduler(..., manual=True, clock=...)` starts no
 thread and runs due jobs in the calling thread when `run_due(at)` is called (see there).
+The lock is bot/scheduler_lock.py, the catch-up at start bot/scheduler_catch_up.py and the
+manual mode bot/scheduler_manual.py.
 """
 
 from __future__ import annotations
 
-import fcntl
 import importlib
 import logging
 import math
-import os
 import threading
-from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Collection
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import apscheduler.executors.base as _executors_base  # type: ignore[import-untyped]
-import apscheduler.schedulers.base as _schedulers_base  # type: ignore[import-untyped]
-from apscheduler.events import (  # type: ignore[import-untyped]
-    EVENT_JOB_ERROR,
-    EVENT_JOB_EXECUTED,
-    EVENT_JOB_MISSED,
-)
+from apscheduler.events import EVENT_JOB_MISSED  # type: ignore[import-untyped]
 from apscheduler.executors.debug import DebugExecutor  # type: ignore[import-untyped]
 from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]
 from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
@@ -46,9 +39,11 @@ from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
 from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.date import DateTrigger  # type: ignore[import-untyped]
 
+from bot.scheduler_catch_up import missed_runs, parse_stamp, read_schedule, stamp
+from bot.scheduler_lock import SchedulerLock, lock_path_for
+from bot.scheduler_manual import ManualScheduler, run_due_jobs
 from bot.schedules import (
     LONDON,
-    Schedule,
     days_later,
     parse_schedule,
     period_for,
@@ -100,13 +95,12 @@ class BriefingScheduler:
         self.poll = timedelta(seconds=poll_seconds)
         self.manual = manual
         self.platforms = None if platforms is None else frozenset(platforms)
-        self._scheduler = (_ManualScheduler if manual else BackgroundScheduler)(
+        self._scheduler = (ManualScheduler if manual else BackgroundScheduler)(
             timezone=self.tz,
             executors={"default": DebugExecutor() if manual else ThreadPoolExecutor(workers)},
             job_defaults={"coalesce": True, "max_instances": 1,
                           "misfire_grace_time": int(self.misfire_grace.total_seconds())})
-        self._lock_file: IO[str] | None = None
-        self._locked = False
+        self._store_lock = SchedulerLock()
         self._installed: dict[int, tuple[str, str]] = {}
         self._version: str | None = None
         self._frozen: datetime | None = None
@@ -126,15 +120,11 @@ class BriefingScheduler:
 
     @property
     def lock_path(self) -> Path | None:
-        db_path = str(self.services.config.db_path)
-        if db_path == ":memory:":
-            return None
-        store = Path(db_path).resolve()
-        return store.with_name(store.name + ".scheduler.lock")
+        return lock_path_for(str(self.services.config.db_path))
 
     @property
     def holds_lock(self) -> bool:
-        return self._locked
+        return self._store_lock.held
 
     @property
     def jobs(self) -> list[str]:
@@ -149,7 +139,7 @@ class BriefingScheduler:
     def start(self) -> bool:
         """Take the store's scheduler lock, then schedule; False (nothing scheduled) if another
         process holds the lock."""
-        if not self._take_lock():
+        if not self._store_lock.take(self.lock_path):
             log.warning("Another CSP Bot process already schedules the briefings of %s (lock "
                         "file %s); this one will not post any.", self.services.config.db_path,
                         self.lock_path)
@@ -166,33 +156,11 @@ class BriefingScheduler:
         return True
 
     def shutdown(self, wait: bool = True) -> None:
-        if not self._locked:
+        if not self._store_lock.held:
             return
         if self._scheduler.running:
             self._scheduler.shutdown(wait=wait)
-        if self._lock_file is not None:
-            fcntl.flock(self._lock_file, fcntl.LOCK_UN)
-            self._lock_file.close()
-            self._lock_file = None
-        self._locked = False
-
-    def _take_lock(self) -> bool:
-        path = self.lock_path
-        if path is None:  # an in-memory store belongs to this process alone
-            self._locked = True
-            return True
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle = open(path, "a+", encoding="utf-8")
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            handle.close()
-            return False
-        handle.truncate(0)
-        handle.write(f"{os.getpid()}\n")
-        handle.flush()
-        self._lock_file, self._locked = handle, True
-        return True
+        self._store_lock.release()
 
     # --- jobs --------------------------------------------------------------------------------
 
@@ -231,34 +199,17 @@ class BriefingScheduler:
     def catch_up(self) -> list[tuple[int, str]]:
         """Queue, to run now, each subscription's latest run that was missed (due within the
         catch-up window) or is still waiting for data; returns (subscription, period) pairs."""
-        db, now, queued = self.services.db(), self.now(), []
-        for sub in filter(self._wanted, subscriptions.active(db)):
-            schedule = _schedule_or_none(sub)
-            if schedule is None:
-                continue
-            tz = sub["time_zone"] or LONDON
-            due = previous_fire_time(schedule, now, tz)
-            period = period_for(due, tz)
-            row = ledger.current(db, sub["id"], period)
-            if row is not None and row["state"] == "delivered":
-                continue
-            if row is not None and row["state"] == "waiting_for_data":
-                first_due = _when(row["first_due"]) or due
-                if now - first_due <= timedelta(days=self.max_wait_days) + self.catch_up_window:
-                    self._queue(sub["id"], period, first_due, late=bool(row["late"]), at=now)
-                    queued.append((sub["id"], period))
-            elif now.timestamp() > due.timestamp() and now - due <= self.catch_up_window:
-                # (a run due this very instant is the job's own: it is scheduled inclusively)
-                log.warning("The %s briefing for subscription %s was due at %s while CSP Bot "
-                            "was not running: posting it now, marked late.", period, sub["id"],
-                            due.isoformat())
-                self._queue(sub["id"], period, due, late=True, at=now)
-                queued.append((sub["id"], period))
-        return queued
+        db, now = self.services.db(), self.now()
+        runs = missed_runs(db, filter(self._wanted, subscriptions.active(db)), now,
+                           catch_up_window=self.catch_up_window,
+                           max_wait_days=self.max_wait_days)
+        for run in runs:
+            self._queue(run.subscription, run.period, run.due, late=run.late, at=now)
+        return [(run.subscription, run.period) for run in runs]
 
     def _on_schedule(self, sub_id: int) -> None:
         sub = subscriptions.get(self.services.db(), sub_id)
-        schedule = _schedule_or_none(sub) if sub else None
+        schedule = read_schedule(sub) if sub else None
         if sub is None or schedule is None:
             return
         due = previous_fire_time(schedule, self.now(), sub["time_zone"] or LONDON)
@@ -296,7 +247,7 @@ class BriefingScheduler:
                 return "busy"
             self._busy.add(key)
         try:
-            return self._attempt(sub_id, period, _when(due) or self.now(), late)
+            return self._attempt(sub_id, period, parse_stamp(due) or self.now(), late)
         finally:
             with self._mutex:
                 self._busy.discard(key)
@@ -304,7 +255,7 @@ class BriefingScheduler:
     def _attempt(self, sub_id: int, period: str, due: datetime, late: bool) -> str:
         db = self.services.db()
         sub = subscriptions.get(db, sub_id)
-        schedule = _schedule_or_none(sub) if sub and self._wanted(sub) else None
+        schedule = read_schedule(sub) if sub and self._wanted(sub) else None
         if sub is None or schedule is None:
             return "no active subscription"
         row = ledger.current(db, sub_id, period)
@@ -312,11 +263,11 @@ class BriefingScheduler:
             log.info("The %s briefing for subscription %s went already.", period, sub_id)
             return "delivered already"
         tz = sub["time_zone"] or LONDON
-        first_due = (_when(row["first_due"]) if row else None) or due
+        first_due = (parse_stamp(row["first_due"]) if row else None) or due
         deadline = days_later(first_due, self.max_wait_days, tz)
         now = self.now()
         ready, missing = data_ready(db, sub["partnership"], period)
-        row = ledger.claim(db, sub_id, period, first_due=_stamp(first_due))
+        row = ledger.claim(db, sub_id, period, first_due=stamp(first_due))
         if not ready and now < deadline:
             if row["state"] in ("pending", "waiting_for_data"):
                 ledger.set_state(db, row["id"], "waiting_for_data", late=late or None)
@@ -361,27 +312,11 @@ class BriefingScheduler:
         if not self.manual:
             raise RuntimeError("run_due() needs BriefingScheduler(manual=True)")
         moment = at or self.clock()
-        ran: list[str] = []
-        errors: list[BaseException] = []
-
-        def record(event: Any) -> None:
-            ran.append(event.job_id)
-            if event.exception is not None:
-                errors.append(event.exception)
-
-        self._scheduler.add_listener(record, EVENT_JOB_EXECUTED | EVENT_JOB_ERROR)
         self._frozen = moment
         try:
-            with _apscheduler_now(moment):
-                for _ in range(10):  # jobs queued "now" by a job run in the next pass
-                    if self._scheduler._process_jobs() != 0:
-                        break
+            return run_due_jobs(self._scheduler, moment)
         finally:
             self._frozen = None
-            self._scheduler.remove_listener(record)
-        if errors:
-            raise errors[0]
-        return ran
 
 
 def missing_note(period: str, missing: list[str], days: float, listed: int = 12) -> str:
@@ -391,19 +326,6 @@ def missing_note(period: str, missing: list[str], days: float, listed: int = 12)
                                 if len(missing) > listed else [])
     return (f"Some figures for {month} had still not reached CSP Bot {days:g} days after this "
             f"briefing was due, so it is posted without them. Missing: {'; '.join(names)}.")
-
-
-class _ManualScheduler(BackgroundScheduler):  # type: ignore[misc]
-    """A BackgroundScheduler without its thread: due jobs run only when run_due() asks."""
-
-    def start(self, paused: bool = False) -> None:
-        _schedulers_base.BaseScheduler.start(self, paused)
-
-    def shutdown(self, wait: bool = True) -> None:
-        _schedulers_base.BaseScheduler.shutdown(self, wait)
-
-    def wakeup(self) -> None:
-        pass
 
 
 class _PollTrigger(BaseTrigger):  # type: ignore[misc]
@@ -420,42 +342,3 @@ class _PollTrigger(BaseTrigger):  # type: ignore[misc]
             now.timestamp(), previous_fire_time.timestamp())
         return datetime.fromtimestamp((math.floor(after / self.step) + 1) * self.step,
                                       self.timezone)
-
-
-@contextmanager
-def _apscheduler_now(moment: datetime) -> Iterator[None]:
-    """APScheduler 3 reads the time with `datetime.now(tz)` in schedulers/base.py (due jobs)
-    and executors/base.py (the misfire check): make both read `moment` for a while."""
-
-    class _Frozen(datetime):
-        @classmethod
-        def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
-            return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
-
-    modules = (_schedulers_base, _executors_base)
-    saved = [module.datetime for module in modules]
-    for module in modules:
-        module.datetime = _Frozen
-    try:
-        yield
-    finally:
-        for module, original in zip(modules, saved, strict=True):
-            module.datetime = original
-
-
-def _schedule_or_none(sub: dict[str, Any] | None) -> Schedule | None:
-    if sub is None:
-        return None
-    try:
-        return parse_schedule(sub["schedule"])
-    except ValueError as exc:
-        log.warning("Subscription %s has a schedule CSP Bot cannot follow: %s", sub["id"], exc)
-        return None
-
-
-def _when(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat(timespec="seconds")

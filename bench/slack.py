@@ -5,12 +5,18 @@ years of all 16 built-in indicators: 76,800 monthly values, loaded through the r
 fake Slack Web API (tests/fakes/slack_api.py) and `python -m bot run --http PORT` in its own
 process, as tests/test_slack_e2e.py starts it (waits for /healthz).
 
-Measures:
+Two phases, each on its own bot and its own copy of the store:
+  * prepared (the normal state, and the targets): the bot as shipped, which works out every
+    indicator's latest answer in its worker processes at start and after each import
+    (CSP_PREPARE_ANSWERS). Timed: from the bot's start until all 640 answers are kept.
+  * cold (the reference): CSP_PREPARE_ANSWERS=false, so every first question about an area is
+    worked out when asked (in the two worker processes), as after an import before the bot has
+    prepared the new answers.
+In each phase:
   * reference: the round trip of a plain GET /healthz on the same server, --reference sequential
     calls (urllib, a new connection each, as the slash commands are sent): the floor of HTTP
     overhead;
-  * one warm-up command (the bot's first, which loads the statistics and plotting libraries),
-    reported on its own and left out of the figures below;
+  * one warm-up command (the bot's first), reported on its own and left out of the figures;
   * --requests signed `/csp burglary <area>` slash commands (form-encoded, signed as Slack signs
     them, each with its own response_url from the fake and its own user, so that its chart goes
     to its own direct message channel D...), --concurrency at a time from a thread pool, the
@@ -24,34 +30,31 @@ Measures:
     Answers must name the area and charts must be the area's burglary chart; anything else, a
     non-200 ack, or an answer or chart still missing --timeout s after the last ack counts as an
     error (and as an infinitely slow answer in the percentiles).
-Targets: ack p99 < 100 ms; full answer p95 < 500 ms.
---profile: after the run, one command in this process against the same fake (dispatch,
-render_message, the response_url post, conversations.open and files_upload_v2 timed apart,
-median of 5 warm runs; inside dispatch, the values query, the store lookups, assess and the chart
-with its PNG encoding, mean of 5), then cProfile of one warm command: where the time goes.
+Targets (prepared phase): ack p99 < 100 ms; full answer p95 < 500 ms.
+--profile: after the run, one command in this process against the same fake, phase by phase,
+and the steps of working an answer out afresh (bench/slack_profile.py).
 
 Run from the project root:
-    .venv/bin/python bench/slack.py [--requests 200] [--concurrency 10] [--rate R] [--json]
-                                    [--profile]
+    .venv/bin/python bench/slack.py [--requests 200] [--concurrency 10] [--rate R]
+                                    [--phase both|prepared|cold] [--json] [--profile]
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
 import socket
-import statistics
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
-from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -63,6 +66,7 @@ for folder in (ROOT, ROOT / "tests", ROOT / "bench"):
 
 from fakes.slack_api import Call, FakeSlack  # noqa: E402
 from fakes.slack_signing import post_signed, slash_command  # noqa: E402
+from slack_profile import in_process_profile  # noqa: E402
 from slack_store import ADMIN, CHANNEL, PID, Area, Store, build_store  # noqa: E402
 
 SECRET = "bench-signing-secret"
@@ -128,11 +132,12 @@ def healthz(base: str) -> bool:
         return False
 
 
-def start_bot(store: Store, fake: FakeSlack, folder: Path) -> tuple[subprocess.Popen, str]:
+def start_bot(store: Store, fake: FakeSlack, folder: Path,
+              extra: dict[str, str]) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
            "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store.path),
-           "CSP_LOG_FILE": str(folder / "csp.log")}
+           "CSP_LOG_FILE": str(folder / "csp.log"), "CSP_LOG_LEVEL": "INFO", **extra}
     env.pop("SLACK_APP_TOKEN", None)
     with (folder / "bot.out").open("wb") as out:  # a file, not a pipe nobody reads
         process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", str(port)],
@@ -259,10 +264,37 @@ def warm_up(bot_url: str, fake: FakeSlack, store: Store, timeout: float) -> Sent
     return one
 
 
-def measure(args: argparse.Namespace, store: Store, folder: Path) -> dict[str, Any]:
+def wait_prepared(store: Store, timeout: float) -> tuple[int, int]:
+    """Wait until the bot has kept every latest answer of the partnership; (kept, expected)."""
+    from briefings.answers import answer_version
+    from briefings.method import MethodSettings
+    from data.answers import answerable, kept_questions
+    from data.db import open_db
+
+    db = open_db(store.path)
+    try:
+        expected = len(answerable(db, PID))
+
+        def kept() -> int:
+            return len(kept_questions(db, PID, answer_version(db, PID, MethodSettings(), 5)))
+
+        wait_for(lambda: kept() >= expected, timeout, 0.25)
+        return kept(), expected
+    finally:
+        db.close()
+
+
+def measure(args: argparse.Namespace, store: Store, folder: Path, phase: str) -> dict[str, Any]:
+    extra = {"CSP_PREPARE_ANSWERS": "true" if phase == "prepared" else "false"}
     with FakeSlack(token=TOKEN) as fake:
-        process, base = start_bot(store, fake, folder)
+        started = time.monotonic()
+        process, base = start_bot(store, fake, folder, extra)
         try:
+            prepared = None
+            if phase == "prepared":
+                kept, expected = wait_prepared(store, args.timeout)
+                prepared = {"seconds": time.monotonic() - started, "kept": kept,
+                            "expected": expected}
             floor = reference(base, args.reference)
             first = warm_up(f"{base}/slack/events", fake, store, args.timeout)
             sent, wall = fire(f"{base}/slack/events", fake, store, args.requests,
@@ -275,6 +307,7 @@ def measure(args: argparse.Namespace, store: Store, folder: Path) -> dict[str, A
     done = [s for s in sent if not s.problems]
     problems = [f"#{s.n} {s.area.id}: {'; '.join(s.problems)}" for s in sent if s.problems]
     return {
+        "phase": phase, "prepared": prepared,
         "store": {"values": store.rows, "indicators": len(store.indicators),
                   "areas": len(store.areas), "mb": round(store.megabytes, 1),
                   "build_s": round(store.seconds, 1)},
@@ -300,121 +333,6 @@ def measure(args: argparse.Namespace, store: Store, folder: Path) -> dict[str, A
     }
 
 
-def in_process_profile(store: Store, fake: FakeSlack) -> dict[str, Any]:
-    """One command in this process, phase by phase (median of 5 warm runs), then cProfile."""
-    import cProfile
-    import io
-    import pstats
-
-    from slack_sdk.webhook import WebhookClient
-
-    from bot.config import load_config
-    from bot.render_slack import render_message
-    from bot.services import Services
-    from bot.slack_client import make_client
-    from bot.slack_send import direct_channel, upload_charts
-    from handlers.reply import Context, Reply
-    from handlers.router import dispatch
-
-    config = load_config({"CSP_DB_PATH": str(store.path),
-                          "CSP_LOG_FILE": str(store.path.with_suffix(".log"))})
-    services = Services(config)
-    client = make_client(TOKEN, fake.url)
-    area = store.areas[5]
-
-    def one() -> dict[str, float]:
-        marks = [time.perf_counter()]
-        ctx = Context(user=ADMIN, platform="slack", channel=CHANNEL, today=services.today(),
-                      extra={"slack_channel": CHANNEL})
-        reply = dispatch("burglary " + area.name.lower(), ctx, services.db(),
-                         services.settings())
-        assert isinstance(reply, Reply)
-        marks.append(time.perf_counter())
-        message = render_message(reply)
-        marks.append(time.perf_counter())
-        WebhookClient(fake.response_url()).send(blocks=message.blocks, text=message.text,
-                                                response_type="ephemeral")
-        marks.append(time.perf_counter())
-        channel = direct_channel(client, ADMIN)
-        marks.append(time.perf_counter())
-        upload_charts(client, message.charts, channel)
-        marks.append(time.perf_counter())
-        names = ("dispatch (query, judge, chart)", "render_message", "response_url post",
-                 "conversations.open", "files_upload_v2 (3 calls)")
-        return {name: (b - a) * 1000 for name, a, b in zip(names, marks, marks[1:],
-                                                             strict=False)}
-
-    cold = one()
-    warm = [one() for _ in range(5)]
-    phases = {name: statistics.median(w[name] for w in warm) for name in warm[0]}
-    with timed_parts() as parts:
-        for _ in range(5):
-            one()
-    inside = {name: ms / 5 for name, ms in parts.items()}
-    profiler = cProfile.Profile()
-    profiler.enable()
-    one()
-    profiler.disable()
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out)
-    stats.sort_stats("cumulative").print_stats(30)
-    top_own = io.StringIO()
-    pstats.Stats(profiler, stream=top_own).sort_stats("tottime").print_stats(15)
-    return {"cold_ms": cold, "warm_median_ms": phases,
-            "warm_total_ms": sum(phases.values()), "dispatch_parts_mean_ms": inside,
-            "cprofile_cumulative": _trim(out.getvalue()),
-            "cprofile_own_time": _trim(top_own.getvalue())}
-
-
-@contextmanager
-def timed_parts() -> Iterator[dict[str, float]]:
-    """Total ms spent in the main steps of `/csp <indicator>` while inside the block.
-
-    Wraps module attributes for the block's duration only: the store queries, assess, the chart
-    (its drawing and, inside it, the PNG encoding: savefig)."""
-    import briefings.charts
-    import briefings.indicator
-    import briefings.sections
-    from data import briefing_data
-
-    spent: dict[str, float] = defaultdict(float)
-    targets = [(briefings.indicator, "partnership_values", "values query"),
-               (briefings.indicator, "assess", "assess (statistics)"),
-               (briefings.sections, "draw_indicator_chart", "chart (all)"),
-               (briefings.charts, "_png", "chart: PNG (savefig)"),
-               *((briefing_data, name, "store lookups") for name in
-                 ("indicator_meta", "areas", "targets", "population", "owners"))]
-
-    def wrap(work: Callable[..., Any], label: str) -> Callable[..., Any]:
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            start = time.perf_counter()
-            try:
-                return work(*args, **kwargs)
-            finally:
-                spent[label] += (time.perf_counter() - start) * 1000
-        return timed
-
-    saved = [(module, name, getattr(module, name)) for module, name, _ in targets]
-    for module, name, label in targets:
-        setattr(module, name, wrap(getattr(module, name), label))
-    try:
-        yield spent
-    finally:
-        for module, name, work in saved:
-            setattr(module, name, work)
-
-
-def _trim(report: str) -> str:
-    """pstats output without its preamble, paths shortened to the project or site-packages."""
-    lines = report.splitlines()
-    start = next((n for n, line in enumerate(lines) if "ncalls" in line), 0)
-    text = "\n".join(lines[start:])
-    for prefix in (str(ROOT) + "/", str(Path(sys.prefix)) + "/lib/python3.11/site-packages/",
-                   str(Path(sys.base_prefix)) + "/lib/python3.11/"):
-        text = text.replace(prefix, "")
-    return text
-
-
 def finite(value: Any) -> Any:
     """JSON has no Infinity: an infinitely slow answer (an error) becomes null."""
     if isinstance(value, float) and not math.isfinite(value):
@@ -432,9 +350,11 @@ def fmt(figures: dict[str, float]) -> str:
 
 
 def report(r: dict[str, Any]) -> None:
-    s, e, first = r["store"], r["errors"], r["first_command"]
-    print(f"store: {s['values']:,} monthly values ({s['indicators']} indicators x {s['areas']} "
-          f"areas x 120 months), {s['mb']} MB, built in {s['build_s']} s (not timed)")
+    e, first, ready = r["errors"], r["first_command"], r["prepared"]
+    print(f"\n== {r['phase']} ==")
+    if ready:
+        print(f"answers prepared by the bot: {ready['kept']} of {ready['expected']}, "
+              f"{ready['seconds']:.1f} s from its start (not part of the figures below)")
     print(f"reference, GET /healthz x {r['reference_calls']} sequential, p50/p95/p99/max ms: "
           f"{fmt(r['healthz_ms'])}")
     print(f"first command after start (warm-up, not counted): ack {first['ack_ms']:.0f} ms, "
@@ -454,6 +374,8 @@ def report(r: dict[str, Any]) -> None:
         print(f"    {problem}")
     print("  slowest acks " + ", ".join(f"#{w['n']} {w['ack_ms']:.0f} ms" for w in r["slowest"]))
     t = r["targets"]
+    if r["phase"] != "prepared":
+        print("(the targets apply to the prepared phase; this one is the reference)")
     for label, key in (("ack p99", "ack_p99_ms"), ("full answer p95", "full_answer_p95_ms")):
         value = t[key]["value"]
         shown = "missing answers" if math.isinf(value) else f"{value:.0f} ms"
@@ -466,10 +388,10 @@ def report(r: dict[str, Any]) -> None:
             print(f"  {name:32} cold {p['cold_ms'][name]:7.1f}   warm {ms:7.1f}")
         print(f"  {'total':32} cold {sum(p['cold_ms'].values()):7.1f}   warm "
               f"{p['warm_total_ms']:7.1f}")
-        print("  inside dispatch (mean of 5 warm runs):")
-        for name, ms in p["dispatch_parts_mean_ms"].items():
+        print("  the answer worked out afresh (mean of 5 runs):")
+        for name, ms in p["afresh_parts_mean_ms"].items():
             print(f"    {name:30} {ms:7.1f}")
-        print("\ncProfile of one warm command, by cumulative time:")
+        print("\ncProfile of the answer worked out afresh, by cumulative time:")
         print(p["cprofile_cumulative"])
         print("by own time:")
         print(p["cprofile_own_time"])
@@ -487,18 +409,40 @@ def main() -> None:
                         "the acks come back)")
     parser.add_argument("--profile", action="store_true",
                         help="then time one command in process, phase by phase, and cProfile it")
+    parser.add_argument("--phase", choices=("both", "prepared", "cold"), default="both",
+                        help="prepared: answers worked out by the bot before the burst (the "
+                        "targets); cold: worked out when asked (the reference)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
     if args.requests < 1 or args.concurrency < 1:
         parser.error("--requests and --concurrency must be at least 1")
+    results = []
     with tempfile.TemporaryDirectory(prefix="bench-slack-") as tmp:
         folder = Path(tmp)
-        store = build_store(folder)
-        result = measure(args, store, folder)
+        built = build_store(folder)
+        s = built
+        print(f"store: {s.rows:,} monthly values ({len(s.indicators)} indicators x "
+              f"{len(s.areas)} areas x 120 months), {s.megabytes:.1f} MB, built in "
+              f"{s.seconds:.1f} s (not timed)", file=sys.stderr if args.json else sys.stdout)
+        for n, phase in enumerate(["prepared", "cold"] if args.phase == "both" else [args.phase]):
+            store = copy_store(built, folder / phase)
+            args_here = argparse.Namespace(**{**vars(args), "profile": args.profile and n == 0})
+            results.append(measure(args_here, store, store.path.parent, phase))
+            if not args.json:
+                report(results[-1])
     if args.json:
-        print(json.dumps(finite(result), indent=2))
-    else:
-        report(result)
+        print(json.dumps(finite({"phases": results}), indent=2))
+
+
+def copy_store(store: Store, folder: Path) -> Store:
+    """The store copied whole (SQLite's backup), so that each phase starts from the same one."""
+    folder.mkdir()
+    source, target = sqlite3.connect(store.path), sqlite3.connect(folder / store.path.name)
+    with source, target:
+        source.backup(target)
+    source.close()
+    target.close()
+    return dataclasses.replace(store, path=folder / store.path.name)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from briefings.charts import Chart
-from briefings.model import Briefing, Section
+from briefings.model import Briefing, Chart, Section
 from data.queries import as_ranges
 
 MONTH = re.compile(r"^\d{4}-\d{2}$")

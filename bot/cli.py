@@ -32,6 +32,7 @@ COMMANDS = {
     "briefing": "bot.commands_briefing:briefing_command",
     "teams": "bot.commands_teams:teams",
     "send-briefing": "bot.commands_delivery:send_briefing",
+    "prepare": "bot.commands_answers:prepare",
 }
 
 

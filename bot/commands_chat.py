@@ -16,6 +16,7 @@ import click
 
 from bot import console_partnership as show_p
 from bot import console_report as show
+from bot.answer_workers import start_answer_workers
 from bot.config import Config, open_store
 from bot.console import ask, reply_json, run_console
 from bot.render_text import render_text
@@ -51,12 +52,15 @@ def run(config: Config, http_port: int | None, platform: str | None, user: str |
     platforms = chat_platforms(config, platform, http_port)
     if platforms:
         scheduler = start_scheduler(services, platforms)
+        workers = start_answer_workers(services)
         try:
             if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
                 serve_slack(services, None)
             else:
                 serve_http(services, platforms, http_port)
         finally:
+            if workers is not None:
+                workers.close()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
         return

@@ -76,6 +76,14 @@ SETTINGS: tuple[Setting, ...] = (
             "if it fell due within this many hours."),
     Setting("scheduler_misfire_grace_hours", "CSP_SCHEDULER_MISFIRE_GRACE_HOURS", "6",
             "How late a scheduled run may start and still count as on time."),
+    Setting("answer_workers", "CSP_ANSWER_WORKERS", "2",
+            "Worker processes that `cspbot run` works chat answers out in (statistics and "
+            "charts), so that requests are acknowledged at once; 0 works them out in the bot's "
+            "own process."),
+    Setting("prepare_answers", "CSP_PREPARE_ANSWERS", "true",
+            "`true`: the running bot works out every indicator's latest answer in the "
+            "background at start and after each import, so that chat answers come at once "
+            "(needs CSP_ANSWER_WORKERS of 1 or more)."),
     Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
             "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
             "partnership level are shown as 'fewer than N' (0 turns suppression off)."),
@@ -108,6 +116,8 @@ class Config:
     teams_skip_auth: bool = False
     teams_login_url: str = ""
     teams_service_urls: tuple[str, ...] = ()
+    answer_workers: int = 2
+    prepare_answers: bool = True
 
     @property
     def slack_configured(self) -> bool:
@@ -143,6 +153,11 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
         raise ValueError(f"CSP_BRIEFING_MAX_WAIT_DAYS and CSP_SCHEDULER_* must be numbers "
                          f"({exc}).") from None
     try:
+        workers = int(str(values["answer_workers"]))
+    except ValueError:
+        raise ValueError(f"CSP_ANSWER_WORKERS must be a whole number (0 or more), not "
+                         f"'{values['answer_workers']}'.") from None
+    try:
         suppress = int(str(values["suppress_below"]))
         method = settings_from_mapping({s.name[len("method_"):]: env[s.env] for s in SETTINGS
                                         if s.name.startswith("method_") and s.env in env})
@@ -154,6 +169,8 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
                   scheduler_catch_up_hours=timing["scheduler_catch_up_hours"],
                   scheduler_misfire_grace_hours=timing["scheduler_misfire_grace_hours"],
                   teams_skip_auth=_flag("CSP_TEAMS_SKIP_AUTH", str(values["teams_skip_auth"])),
+                  answer_workers=max(0, workers),
+                  prepare_answers=_flag("CSP_PREPARE_ANSWERS", str(values["prepare_answers"])),
                   teams_service_urls=tuple(u.strip() for u in str(values["teams_service_urls"])
                                            .split(",") if u.strip()),
                   **{k: str(values[k]) for k in ("slack_bot_token", "slack_signing_secret",

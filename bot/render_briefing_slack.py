@@ -26,8 +26,8 @@ from handlers.briefing import freshness_lines
 from handlers.reply import Block, Chart, Facts, Reply, Text
 
 if TYPE_CHECKING:  # (importing briefings.monthly would load the statistics and matplotlib)
-    from briefings.charts import Chart as DrawnChart
     from briefings.model import Briefing, Section
+    from briefings.model import Chart as DrawnChart
 
 KEY_FACTS = 4  # key facts per section in the details (its priority is not one of them)
 MAX_LISTED = 10  # revised figures and overdue actions listed before "and N more"

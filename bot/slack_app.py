@@ -28,7 +28,7 @@ from handlers.router import dispatch, error_reply
 from handlers.update import open_update_form, submit_update
 
 log = logging.getLogger("cspbot.slack")
-ANSWER_WORKERS = 2
+ANSWER_THREADS = 10
 
 
 def build_app(services: Services, token: str, signing_secret: str,
@@ -37,11 +37,13 @@ def build_app(services: Services, token: str, signing_secret: str,
     # process_before_response: Bolt answers Slack's HTTP request as soon as the ack listener
     # returns; the work runs afterwards as a lazy listener in Bolt's thread pool, so the ack
     # never waits behind other people's charts.
-    # Answers are CPU-bound (statistics, charts) and share one interpreter lock: two workers
-    # use both cores' worth of it without starving the threads that acknowledge requests.
+    # With answer worker processes (bot/answer_workers.py) these threads mostly wait (for a
+    # worker, for Slack's API); without them answers are CPU-bound and share this process's
+    # interpreter lock, and two threads use it without starving the acknowledging threads.
+    threads = ANSWER_THREADS if services.config.answer_workers > 0 else 2
     app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
               process_before_response=True, logger=logging.getLogger("slack_bolt"),
-              listener_executor=ThreadPoolExecutor(max_workers=ANSWER_WORKERS,
+              listener_executor=ThreadPoolExecutor(max_workers=threads,
                                                    thread_name_prefix="csp-answer"))
     register(app, services)
     return app

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from briefings.model import Chart
+
 # NHS Making Data Count colours (as in NHSRplotthedots).
 COMMON = "#7B7D7D"
 IMPROVEMENT = "#289DE0"
@@ -50,17 +52,6 @@ class ChartData:
     projection_high: list[float] = field(default_factory=list)
     target_monthly: float | None = None
     target_label: str = ""
-
-
-@dataclass
-class Chart:
-    """A rendered chart: PNG bytes, alt text, and its data as a table."""
-
-    name: str
-    png: bytes
-    alt_text: str
-    headers: list[str]
-    rows: list[list[str]]
 
 
 def _index(months: list[str]) -> dict[str, int]:

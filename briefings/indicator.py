@@ -1,9 +1,10 @@
-"""One indicator in one area, judged as the briefing judges it: what `/csp burglary` answers."""
+"""One indicator in one area, judged as the briefing judges it: what `/csp burglary` answers.
+
+This is the costly part (statistics and a chart, ~150 ms); briefings/answers.py decides when
+it runs and keeps what it says.
+"""
 
 from __future__ import annotations
-
-import threading
-from collections import OrderedDict
 
 import sqlite_utils
 
@@ -22,35 +23,10 @@ def latest_month(db: sqlite_utils.Database, pid: str, indicator: str, area: str)
     return max((r.month for r in rows), default=None)
 
 
-_CACHE: OrderedDict[tuple[object, ...], tuple[Section, str]] = OrderedDict()
-_CACHE_SIZE = 256
-_LOCK = threading.Lock()
-
-
-def indicator_section(db: sqlite_utils.Database, pid: str, indicator: str, area: str,
-                      month: str | None = None, settings: MethodSettings | None = None,
-                      suppress_below: int = 5) -> tuple[Section, str]:
-    """(the section, the month it is as of) for `indicator` in `area` of partnership `pid`.
-
-    The answer depends only on the store's data and the settings, so it is kept (with its
-    chart) until the data change: the same question asked again costs a lookup, not a chart.
-    """
-    key = (pid, indicator, area, month, settings, suppress_below,
-           store.data_version(db, pid), str(db.conn.execute("PRAGMA database_list").fetchone()))
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.move_to_end(key)
-            return _CACHE[key]
-    answer = _judge(db, pid, indicator, area, month, settings, suppress_below)
-    with _LOCK:
-        _CACHE[key] = answer
-        while len(_CACHE) > _CACHE_SIZE:
-            _CACHE.popitem(last=False)
-    return answer
-
-
-def _judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month: str | None,
-           settings: MethodSettings | None, suppress_below: int) -> tuple[Section, str]:
+def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month: str | None,
+          settings: MethodSettings | None, suppress_below: int) -> tuple[Section, str]:
+    """(the section, the month it is as of) for `indicator` in `area` of partnership `pid`,
+    worked out now (briefings/answers.py keeps it)."""
     meta = store.indicator_meta(db, pid)[indicator]
     areas = store.areas(db, pid)
     target = next((t for t in store.targets(db, pid)

@@ -7,10 +7,18 @@ structure; nothing here knows a chat platform or a file format.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from briefings.charts import Chart
+
+@dataclass
+class Chart:
+    """A rendered chart: PNG bytes, alt text, and its data as a table (drawn by charts.py)."""
+
+    name: str
+    png: bytes
+    alt_text: str
+    headers: list[str]
+    rows: list[list[str]]
 
 
 @dataclass

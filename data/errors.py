@@ -21,6 +21,10 @@ class DataError(Exception):
     def __str__(self) -> str:
         return f"{self.message}\n{self.hint}" if self.hint else self.message
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled whole (with its hint), e.g. when raised in one of the bot's workers."""
+        return (DataError, (self.message, self.hint))
+
 
 class IngestError(DataError):
     """A file that cannot be imported. Nothing of the run was written."""
@@ -32,6 +36,9 @@ class IngestError(DataError):
         self.source = source
         self.line = line
         self.problem = problem
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (IngestError, (self.source, self.problem, self.line, self.hint))
 
 
 def did_you_mean(word: str, choices: Iterable[str] | Mapping[str, str]) -> str:

@@ -207,3 +207,11 @@ def _teams_conversations(db: sqlite_utils.Database) -> None:
     from data.teams_refs import SCHEMA
 
     db.execute(SCHEMA)
+
+
+@migrations(name="0007_answers")
+def _answers(db: sqlite_utils.Database) -> None:
+    """Prepared chat answers (sentence, facts, chart), kept until the data change."""
+    from data.answers import SCHEMA
+
+    db.execute(SCHEMA)

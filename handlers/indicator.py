@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from briefings.answers import indicator_answer
 from data.errors import DataError
 from handlers.args import match_area, related_indicators, take_indicator, take_month
 from handlers.registry import command
@@ -44,16 +45,14 @@ def judge(req: Request, indicator: str, area: str, month: str | None,
           typed: list[str]) -> tuple[Section, str]:
     """The indicator asked for; when it has no figures here, the partnership's own indicator
     that the same words name (e.g. "violence" -> "violence with injury")."""
-    from briefings.indicator import indicator_section  # statistics load on first use only
-
     try:
-        return indicator_section(req.db, req.partnership, indicator, area, month,
+        return indicator_answer(req.db, req.partnership, indicator, area, month,
                                  req.settings.method, req.settings.suppress_below)
     except DataError:
         for other in related_indicators(req.db, req.partnership, typed):
             if other != indicator:
                 try:
-                    return indicator_section(req.db, req.partnership, other, area, month,
+                    return indicator_answer(req.db, req.partnership, other, area, month,
                                              req.settings.method, req.settings.suppress_below)
                 except DataError:
                     continue

@@ -20,8 +20,11 @@ In each phase:
   * --requests signed `/csp burglary <area>` slash commands (form-encoded, signed as Slack signs
     them, each with its own response_url from the fake and its own user, so that its chart goes
     to its own direct message channel D...), --concurrency at a time from a thread pool, the
-    area going round the 40; with --rate R also no faster than R a second (an open load,
-    instead of a new command as soon as an ack comes back). Per command:
+    area going round the 40. --gate answer (the default): each of the C senders sends its next
+    command when the answer and chart of its last have arrived, as C people asking at once would;
+    --gate ack: as soon as the bot has acknowledged its last (a burst: the 200 arrive within
+    about half a second, faster than this machine can post 200 answers, so they queue); with
+    --rate R also no faster than R a second (an open load). Per command:
       ack = from sending until the bot's HTTP answer has arrived;
       text answer = from sending until the fake records the post to its response_url;
       full answer = from sending until the fake has recorded both that post and the chart's
@@ -35,8 +38,8 @@ Targets (prepared phase): ack p99 < 100 ms; full answer p95 < 500 ms.
 and the steps of working an answer out afresh (bench/slack_profile.py).
 
 Run from the project root:
-    .venv/bin/python bench/slack.py [--requests 200] [--concurrency 10] [--rate R]
-                                    [--phase both|prepared|cold] [--json] [--profile]
+    .venv/bin/python bench/slack.py [--requests 200] [--concurrency 10] [--gate answer|ack]
+                                    [--rate R] [--phase both|prepared|cold] [--json] [--profile]
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Callable
@@ -238,22 +242,70 @@ def check(one: Sent) -> None:
             one.problems.append(f"wrong chart: {names}")
 
 
+class Watcher(threading.Thread):
+    """Marks each command whose answer and chart the fake has recorded (for --gate answer)."""
+
+    def __init__(self, fake: FakeSlack) -> None:
+        super().__init__(daemon=True)
+        self.fake, self.seen, self.stopped = fake, 0, threading.Event()
+        self.by_target: dict[str, Sent] = {}
+        self.by_channel: dict[str, Sent] = {}
+        self.done: dict[int, threading.Event] = {}
+        self.lock = threading.Lock()
+
+    def watch(self, one: Sent) -> threading.Event:
+        with self.lock:
+            self.by_target[one.target], self.by_channel[one.channel] = one, one
+            return self.done.setdefault(one.n, threading.Event())
+
+    def run(self) -> None:
+        while not self.stopped.wait(0.002):
+            calls = list(self.fake.calls)
+            with self.lock:
+                for call in calls[self.seen:]:
+                    one = None
+                    if call.method == "response_url":
+                        one = self.by_target.get(str(call.target))
+                        if one is not None and one.answer is None:
+                            one.answer = call
+                    elif (call.method == "files.completeUploadExternal" and call.status == 200
+                          and call.response.get("ok")):
+                        one = self.by_channel.get(str(call.params.get("channel_id")))
+                        if one is not None and one.upload is None:
+                            one.upload = call
+                    if one is not None and one.answer and one.upload:
+                        self.done[one.n].set()
+                self.seen = len(calls)
+
+
 def fire(bot_url: str, fake: FakeSlack, store: Store, requests: int, concurrency: int,
-         timeout: float, rate: float | None = None) -> tuple[list[Sent], float]:
-    """Send the commands C at a time (and, given a rate, none before its turn: n / rate seconds
-    after the start); wait for their answers; (the commands, wall seconds)."""
+         timeout: float, rate: float | None = None, gate: str = "ack"
+         ) -> tuple[list[Sent], float]:
+    """Send the commands C at a time: each sender sends its next command when the bot has
+    acknowledged its last (gate "ack") or when its last answer and chart have arrived (gate
+    "answer": C people asking, each waiting for the answer); with a rate, also none before its
+    turn (n / rate seconds after the start). Then wait for the answers; (commands, wall s)."""
     sent = [Sent(n, store.areas[n % len(store.areas)], f"U0BQ{n:06d}", fake.response_url())
             for n in range(requests)]
+    watcher = Watcher(fake)
+    watcher.start()
     start = time.time()
 
     def paced(one: Sent) -> Sent:
         if rate:
             time.sleep(max(0.0, start + one.n / rate - time.time()))
-        return send(bot_url, one)
+        answered = watcher.watch(one)
+        send(bot_url, one)
+        if gate == "answer" and one.status == 200:
+            answered.wait(timeout)
+        return one
 
-    with ThreadPoolExecutor(max_workers=concurrency) as pool:
-        list(pool.map(paced, sent))
-    collect(fake, sent, timeout)
+    try:
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            list(pool.map(paced, sent))
+        collect(fake, sent, timeout)
+    finally:
+        watcher.stopped.set()
     ends = [max(s.answer.time, s.upload.time) for s in sent if s.answer and s.upload]
     return sent, (max(ends) if ends else time.time()) - start
 
@@ -298,7 +350,7 @@ def measure(args: argparse.Namespace, store: Store, folder: Path, phase: str) ->
             floor = reference(base, args.reference)
             first = warm_up(f"{base}/slack/events", fake, store, args.timeout)
             sent, wall = fire(f"{base}/slack/events", fake, store, args.requests,
-                              args.concurrency, args.timeout, args.rate)
+                              args.concurrency, args.timeout, args.rate, args.gate)
         finally:
             stop_bot(process)
         profile = in_process_profile(store, fake) if args.profile else None
@@ -312,6 +364,7 @@ def measure(args: argparse.Namespace, store: Store, folder: Path, phase: str) ->
                   "areas": len(store.areas), "mb": round(store.megabytes, 1),
                   "build_s": round(store.seconds, 1)},
         "requests": args.requests, "concurrency": args.concurrency, "rate": args.rate,
+        "gate": args.gate,
         "healthz_ms": floor, "reference_calls": args.reference,
         "first_command": {"ack_ms": first.ack_s * 1000, "full_ms": first.full_s * 1000,
                           "problems": first.problems},
@@ -361,8 +414,10 @@ def report(r: dict[str, Any]) -> None:
           f"full answer {first['full_ms']:.0f} ms" + (f" {first['problems']}"
                                                      if first["problems"] else ""))
     paced = f", at most {r['rate']:g} a second" if r["rate"] else ""
-    print(f"{r['requests']} x `/csp burglary <area>`, {r['concurrency']} at a time{paced} "
-          f"(p50 / p95 / p99 / max, ms):")
+    gate = ("the next when the last answer has arrived" if r["gate"] == "answer"
+            else "the next as soon as the last is acknowledged")
+    print(f"{r['requests']} x `/csp burglary <area>`, {r['concurrency']} at a time ({gate})"
+          f"{paced} (p50 / p95 / p99 / max, ms):")
     print(f"  ack          {fmt(r['ack_ms'])}")
     print(f"  text answer  {fmt(r['text_answer_ms'])}   (response_url post)")
     print(f"  full answer  {fmt(r['full_answer_ms'])}   (answer and chart both recorded)")
@@ -409,6 +464,11 @@ def main() -> None:
                         "the acks come back)")
     parser.add_argument("--profile", action="store_true",
                         help="then time one command in process, phase by phase, and cProfile it")
+    parser.add_argument("--gate", choices=("answer", "ack"), default="answer",
+                        help="a sender's next command goes when its last answer and chart have "
+                        "arrived (answer: people asking, each waiting for the answer), or as "
+                        "soon as the bot has acknowledged it (ack: a burst as fast as the bot "
+                        "acknowledges)")
     parser.add_argument("--phase", choices=("both", "prepared", "cold"), default="both",
                         help="prepared: answers worked out by the bot before the burst (the "
                         "targets); cold: worked out when asked (the reference)")

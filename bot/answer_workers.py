@@ -1,27 +1,28 @@
-"""Worker processes for chat answers, and the thread that prepares answers after each import.
+"""The answer worker processes of `cspbot run`, and the thread that prepares answers.
 
-Working out an answer (a trend test and a chart) takes ~150 ms of CPU. In the bot's own process
-it would hold the interpreter lock that acknowledging requests needs, on one core; in worker
-processes it uses every core and the bot stays free to acknowledge at once. Workers are spawned
-(the bot has threads, so no fork), lower their priority below the bot's, load the statistics
-and plotting libraries once, and open the store themselves.
+Working an answer out (a trend test and a chart) takes ~150 ms of CPU, and even a prepared
+answer costs ~6 ms of CPU to post (five calls to Slack's Web API). In the bot's own process that
+work would hold the interpreter lock that acknowledging Slack's requests needs, on one core. In
+worker processes it uses every core and the bot's process only acknowledges: `/csp` commands are
+handed over as soon as they are acknowledged, and each worker answers up to THREADS at once.
+Workers are spawned (the bot has threads, so no fork), load the statistics and plotting
+libraries once, open the store themselves, and stop when the bot does, however it stops.
 
 `AnswerPreparer` watches the store: when a partnership's data change (an import, a reloaded
 partnership file), it works out every latest-month answer in the workers, one at a time so that
-a worker stays free for whoever asks meanwhile (briefings/answers.py keeps them).
+workers stay free for whoever asks meanwhile (briefings/answers.py keeps them).
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import multiprocessing
 import os
 import threading
 import time
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from briefings.answers import Answer, answer_version, prepare_answers, use_workers
 from briefings.method import MethodSettings
@@ -29,23 +30,69 @@ from data.partnerships import partnership_ids
 
 if TYPE_CHECKING:
     import sqlite_utils
+    from slack_sdk import WebClient
 
     from bot.config import Config
     from bot.services import Services
 
 log = logging.getLogger("cspbot.answers")
+THREADS = 4  # per worker: Slack commands answered at once (each mostly waits for Slack)
 _store: sqlite_utils.Database | None = None  # a worker's own connection
+_worker: _Worker | None = None
 
 
-def _start_worker(db_path: str, busy_timeout_ms: int) -> None:
-    global _store
+class _Worker:
+    """What a worker process holds: its services, threads for Slack commands, a Slack client."""
+
+    def __init__(self, config: Config, partnership: str | None) -> None:
+        from bot.services import Services
+
+        self.services = Services(config, partnership)
+        self.threads = ThreadPoolExecutor(THREADS, thread_name_prefix="csp-answer")
+        self.free = threading.Semaphore(THREADS)
+        self._slack: WebClient | None = None
+
+    def slack(self) -> WebClient:
+        if self._slack is None:
+            from bot.slack_client import make_client
+
+            config = self.services.config
+            self._slack = make_client(config.slack_bot_token, config.slack_api_url or None)
+        return self._slack
+
+
+def _start_worker(config: Config, partnership: str | None) -> None:
+    global _store, _worker
+    from bot.config import configure_logging
     from data.db import open_db
 
-    with contextlib.suppress(OSError):
-        os.nice(5)
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
-    _store = open_db(db_path, busy_timeout_ms, migrate=False)
+    configure_logging(config)
+    _store = open_db(config.db_path, config.busy_timeout_ms, migrate=False)
+    _worker = _Worker(config, partnership)
     import briefings.indicator  # noqa: F401 (statistics and plotting load now, not when asked)
+
+
+def _answer_slack_command(body: dict[str, Any]) -> None:
+    """Hand the command to one of this worker's threads and return as soon as one is free:
+    the process pool passes the next command on to whichever worker has a free thread."""
+    assert _worker is not None
+    _worker.free.acquire()
+    _worker.threads.submit(_answer_slack_here, _worker, body)
+
+
+def _answer_slack_here(worker: _Worker, body: dict[str, Any]) -> None:
+    from slack_bolt.context.respond import Respond
+
+    from bot.slack_app import answer_command
+
+    try:
+        answer_command(worker.services, worker.slack(), body,
+                       Respond(response_url=body.get("response_url")))
+    except Exception:  # noqa: BLE001 (answer_command turns errors into messages; not this)
+        log.exception("answering a Slack command failed")
+    finally:
+        worker.free.release()
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -72,8 +119,9 @@ class AnswerWorkers:
     """`processes` worker processes on the store of `config`: started at once, or with
     `eager=False` at the first answer asked of them."""
 
-    def __init__(self, config: Config, processes: int, eager: bool = True) -> None:
-        self.config, self.processes = config, processes
+    def __init__(self, config: Config, processes: int, eager: bool = True,
+                 partnership: str | None = None) -> None:
+        self.config, self.processes, self.partnership = config, processes, partnership
         self.preparer: AnswerPreparer | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -82,8 +130,7 @@ class AnswerWorkers:
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker,
-            initargs=(self.config.db_path, self.config.busy_timeout_ms))
+            initializer=_start_worker, initargs=(self.config, self.partnership))
         for _ in range(self.processes):  # each submission beyond the idle ones starts a worker
             executor.submit(_pid)
         return executor
@@ -103,6 +150,23 @@ class AnswerWorkers:
                 self._executor = self._start()
                 return self._executor.submit(_judge, pid, indicator, area, month, settings,
                                              suppress_below)
+
+    def answer_slack_command(self, body: dict[str, Any]) -> None:
+        """Answer a `/csp` command (already acknowledged) in a worker; errors are logged."""
+        with self._lock:
+            if self._closed:
+                return
+            if self._executor is None:
+                self._executor = self._start()
+            executor = self._executor
+        try:
+            future = executor.submit(_answer_slack_command, body)
+        except BrokenProcessPool:
+            log.warning("an answer worker stopped unexpectedly: starting new workers")
+            with self._lock:
+                self._executor = executor = self._start()
+            future = executor.submit(_answer_slack_command, body)
+        future.add_done_callback(_log_failure)
 
     def close(self) -> None:
         """Stop at once: an answer half worked out is of no use to a bot that is stopping
@@ -125,12 +189,19 @@ def start_answer_workers(services: Services) -> AnswerWorkers | None:
     config = services.config
     if config.answer_workers <= 0:
         return None
-    workers = AnswerWorkers(config, config.answer_workers)
+    workers = AnswerWorkers(config, config.answer_workers, partnership=services.partnership)
     use_workers(workers.submit)
+    services.workers = workers
     if config.prepare_answers:
         workers.preparer = AnswerPreparer(services, parallel=max(1, config.answer_workers - 1))
         workers.preparer.start()
     return workers
+
+
+def _log_failure(future: Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("a Slack command could not be handed to a worker",
+                  exc_info=future.exception())
 
 
 class AnswerPreparer(threading.Thread):

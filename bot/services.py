@@ -8,12 +8,16 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from bot.config import Config, open_store
 from handlers.reply import Reply, Text
 from handlers.router import Settings
+
+if TYPE_CHECKING:
+    from bot.answer_workers import AnswerWorkers
 
 log = logging.getLogger("cspbot")
 
@@ -22,6 +26,7 @@ log = logging.getLogger("cspbot")
 class Services:
     config: Config
     partnership: str | None = None
+    workers: AnswerWorkers | None = None  # `cspbot run`'s answer worker processes
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
     def db(self) -> sqlite_utils.Database:

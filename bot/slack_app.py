@@ -28,25 +28,32 @@ from handlers.router import dispatch, error_reply
 from handlers.update import open_update_form, submit_update
 
 log = logging.getLogger("cspbot.slack")
-ANSWER_THREADS = 10
 
 
 def build_app(services: Services, token: str, signing_secret: str,
               api_url: str | None = None) -> App:
     client = make_client(token, api_url)
     # process_before_response: Bolt answers Slack's HTTP request as soon as the ack listener
-    # returns; the work runs afterwards as a lazy listener in Bolt's thread pool, so the ack
-    # never waits behind other people's charts.
-    # With answer worker processes (bot/answer_workers.py) these threads mostly wait (for a
-    # worker, for Slack's API); without them answers are CPU-bound and share this process's
-    # interpreter lock, and two threads use it without starving the acknowledging threads.
-    threads = ANSWER_THREADS if services.config.answer_workers > 0 else 2
+    # returns; the work runs afterwards, so the ack never waits behind other people's answers:
+    # `/csp` commands in the answer worker processes when there are some (their own interpreter
+    # locks, so this process only acknowledges), else, like the other listeners, as lazy
+    # listeners in Bolt's thread pool (two threads: answers are CPU-bound and share this
+    # process's interpreter lock with the acknowledging threads).
     app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
               process_before_response=True, logger=logging.getLogger("slack_bolt"),
-              listener_executor=ThreadPoolExecutor(max_workers=threads,
+              listener_executor=ThreadPoolExecutor(max_workers=2,
                                                    thread_name_prefix="csp-answer"))
     register(app, services)
     return app
+
+
+def answer_command(services: Services, client: WebClient, body: dict[str, Any],
+                   respond: Callable[..., Any]) -> None:
+    """The work after the ack of `/csp ...`: dispatch, then the reply (or the form)."""
+    ctx = _context(services, body["user_id"], body.get("channel_id"))
+    _run(services, "slash command", ctx, client, respond, lambda: dispatch(
+        body.get("text", ""), ctx, services.db(), services.settings()),
+        trigger_id=body.get("trigger_id"))
 
 
 def register(app: App, services: Services) -> None:
@@ -55,10 +62,7 @@ def register(app: App, services: Services) -> None:
 
     def on_command(body: dict[str, Any], client: WebClient,
                    respond: Callable[..., Any]) -> None:
-        ctx = _context(services, body["user_id"], body.get("channel_id"))
-        _run(services, "slash command", ctx, client, respond, lambda: dispatch(
-            body.get("text", ""), ctx, services.db(), services.settings()),
-            trigger_id=body.get("trigger_id"))
+        answer_command(services, client, body, respond)
 
     def on_update_button(body: dict[str, Any], client: WebClient) -> None:
         user = body["user"]["id"]
@@ -68,7 +72,15 @@ def register(app: App, services: Services) -> None:
         _run(services, "update button", ctx, client, None, lambda: open_update_form(
             pid, action_id, ctx, services.db()), trigger_id=body.get("trigger_id"))
 
-    app.command("/csp")(ack=acknowledge, lazy=[on_command])
+    workers = services.workers
+    if workers is not None:
+        def hand_over(ack: Callable[..., Any], body: dict[str, Any]) -> None:
+            ack()
+            workers.answer_slack_command(body)
+
+        app.command("/csp")(hand_over)
+    else:
+        app.command("/csp")(ack=acknowledge, lazy=[on_command])
     app.action(re.compile(r"^update_action(:\d+)?$"))(ack=acknowledge, lazy=[on_update_button])
 
     @app.view("update_action")

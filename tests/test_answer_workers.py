@@ -1,0 +1,182 @@
+"""The bot's answer worker processes and answer preparation (bot/answer_workers.py), through a
+real `cspbot run --http` against the local fake Slack, and the preparer in process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+from fakes.slack_api import FakeSlack
+from fakes.slack_signing import post_signed, slash_command
+from fakes.waiting import wait_for
+
+from bot.answer_workers import AnswerPreparer
+from bot.cli import cli
+from bot.config import load_config
+from bot.services import Services
+from briefings import answers
+from data.answers import answerable
+from data.db import open_db
+
+SECRET = "test-signing-secret"
+TOKEN = "xoxb-test-token"
+CHANNEL = "C0KETCSP01"
+ADMIN = "U0KETADM1"
+PID = "kettering"
+needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("answers") / "csp.db"
+    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    return store
+
+
+def copy_of(store: Path, folder: Path) -> Path:
+    target = folder / "csp.db"
+    source, copy = open_db(store), open_db(target, migrate=False)
+    source.conn.backup(copy.conn)
+    source.close()
+    copy.close()
+    return target
+
+
+@contextmanager
+def running_bot(store: Path, fake: FakeSlack, **env: str) -> Iterator[subprocess.Popen[bytes]]:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    environment = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
+                   "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store),
+                   "CSP_LOG_FILE": str(store.with_suffix(".log")), **env}
+    environment.pop("SLACK_APP_TOKEN", None)
+    process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", str(port)],
+                               env=environment, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.DEVNULL)
+    process.url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
+    try:
+        wait_for(lambda: healthy(process.url), timeout=30)  # type: ignore[attr-defined]
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()
+            process.wait(timeout=15)
+
+
+def healthy(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def ask(process: Any, fake: FakeSlack, text: str) -> dict[str, Any]:
+    """Send `/csp text` signed; the message posted to its response_url."""
+    url = fake.response_url()
+    status, _ = post_signed(f"{process.url}/slack/events", SECRET,
+                            slash_command(text, ADMIN, CHANNEL, url))
+    assert status == 200
+    target = url.rsplit("/", 1)[1]
+    return wait_for(lambda: next((c.params for c in fake.calls if c.method == "response_url"  # type: ignore[no-any-return]
+                                  and c.target == target), None), 30)
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+def test_the_bot_prepares_every_answer_at_start_and_answers_from_them(
+        demo_store: Path, tmp_path: Path) -> None:
+    store = copy_of(demo_store, tmp_path)
+    db = open_db(store)
+    expected = len(answerable(db, PID))
+    with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
+        wait_for(lambda: db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] >= expected,
+                 timeout=90, what="the answers to be prepared")
+        made = db.execute("SELECT made_at FROM answers WHERE question = ?",
+                          ["violence-with-injury@town-centre@latest"]).fetchone()[0]
+        answer = ask(bot, fake, "violence town centre")
+        assert "Kettering Town Centre is slightly down" in json.dumps(answer["blocks"])
+        wait_for(lambda: fake.uploads("D0KETADM1"), what="the chart")
+        # answered from the prepared answer: still the one row, made before the question
+        assert db.execute("SELECT COUNT(*), MAX(made_at) FROM answers WHERE question = ?",
+                          ["violence-with-injury@town-centre@latest"]).fetchone() == (1, made)
+    db.close()
+
+
+def test_without_worker_processes_the_bot_answers_in_its_own(demo_store: Path,
+                                                             tmp_path: Path) -> None:
+    store = copy_of(demo_store, tmp_path)
+    with FakeSlack(token=TOKEN) as fake, \
+            running_bot(store, fake, CSP_ANSWER_WORKERS="0") as bot:
+        answer = ask(bot, fake, "vehicle crime")
+        assert "Vehicle crime is well down" in json.dumps(answer["blocks"])
+        wait_for(lambda: fake.uploads("D0KETADM1"), what="the chart")
+        if Path("/proc").exists():
+            assert children(bot.pid) == []
+    db = open_db(store)
+    assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1  # not prepared
+    db.close()
+
+
+@needs_proc
+def test_workers_stop_when_the_bot_is_killed(demo_store: Path, tmp_path: Path) -> None:
+    store = copy_of(demo_store, tmp_path)
+    with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
+        ask(bot, fake, "vehicle crime")
+        workers = wait_for(lambda: [p for p in children(bot.pid) if alive(p)], what="workers")
+        bot.send_signal(signal.SIGKILL)
+        bot.wait(timeout=10)
+        wait_for(lambda: not any(alive(p) for p in workers), timeout=10,
+                 what="the workers to stop")
+
+
+def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path: Path) -> None:
+    store = copy_of(demo_store, tmp_path)
+    config = load_config({"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(tmp_path / "log")})
+    preparer = AnswerPreparer(Services(config))  # (no workers: answers worked out here)
+    answers._MEMORY.clear()
+    preparer.prepare_all()
+    db = open_db(store)
+    first = {r[0]: r[1] for r in db.execute("SELECT question, version FROM answers")}
+    assert len(first) == len(answerable(db, PID))
+    preparer.prepare_all()  # nothing changed: nothing done
+    assert {r[0]: r[1] for r in db.execute("SELECT question, version FROM answers")} == first
+    revised = tmp_path / "revised.csv"
+    revised.write_text("month,indicator,area,value\n2010-03,vehicle-crime,kettering,41\n")
+    result = CliRunner().invoke(cli, ["--db", str(store), "ingest", "values", str(revised)])
+    assert result.exit_code == 0, result.output
+    preparer.prepare_all()
+    second = {r[0]: r[1] for r in db.execute("SELECT question, version FROM answers")}
+    assert second.keys() == first.keys()
+    assert set(second.values()).isdisjoint(first.values())
+    db.close()

@@ -9,6 +9,7 @@ opens the console.
 from __future__ import annotations
 
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -51,6 +52,7 @@ def run(config: Config, http_port: int | None, platform: str | None, user: str |
     services = Services(config, partnership)
     platforms = chat_platforms(config, platform, http_port)
     if platforms:
+        exit_on_sigterm()
         scheduler = start_scheduler(services, platforms)
         workers = start_answer_workers(services)
         try:
@@ -75,6 +77,16 @@ def run(config: Config, http_port: int | None, platform: str | None, user: str |
     else:
         show.out.print("\nNo Slack credentials set. Ask from the console: `cspbot console` "
                        "(or `cspbot ask \"burglary\"`).")
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM (docker stop, systemd) ends `cspbot run` like Ctrl-C: the web server stops
+    gracefully (uvicorn then raises the signal again, which lands here), then the scheduler
+    and the answer workers are stopped by run's `finally`."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
 
 
 def chat_platforms(config: Config, platform: str | None, http_port: int | None

@@ -180,3 +180,15 @@ def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path:
     assert second.keys() == first.keys()
     assert set(second.values()).isdisjoint(first.values())
     db.close()
+
+
+@needs_proc
+def test_sigterm_stops_the_bot_and_its_workers_cleanly(demo_store: Path, tmp_path: Path) -> None:
+    store = copy_of(demo_store, tmp_path)
+    with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
+        ask(bot, fake, "vehicle crime")
+        workers = wait_for(lambda: [p for p in children(bot.pid) if alive(p)], what="workers")
+        bot.terminate()
+        assert bot.wait(timeout=15) == 0  # a clean exit, not death by the signal
+        wait_for(lambda: not any(alive(p) for p in workers), timeout=10,
+                 what="the workers to stop")

@@ -15,6 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
 from slack_sdk import WebClient
 
 from bot.effects import run_effects
@@ -39,12 +40,20 @@ def build_app(services: Services, token: str, signing_secret: str,
     # locks, so this process only acknowledges), else, like the other listeners, as lazy
     # listeners in Bolt's thread pool (two threads: answers are CPU-bound and share this
     # process's interpreter lock with the acknowledging threads).
+    bolt_log = logging.getLogger("slack_bolt")
+    bolt_log.addFilter(_client_carries_the_token)
     app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
-              process_before_response=True, logger=logging.getLogger("slack_bolt"),
+              process_before_response=True, logger=bolt_log,
               listener_executor=ThreadPoolExecutor(max_workers=2,
                                                    thread_name_prefix="csp-answer"))
     register(app, services)
     return app
+
+
+def _client_carries_the_token(record: logging.LogRecord) -> bool:
+    """Bolt finds SLACK_BOT_TOKEN in the environment and warns, at every start, that it is
+    unused since a client is given: the client was made with that very token."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()
 
 
 def answer_command(services: Services, client: WebClient, body: dict[str, Any],

@@ -184,15 +184,16 @@ class AnswerWorkers:
             process.terminate()
 
 
-def start_answer_workers(services: Services) -> AnswerWorkers | None:
-    """Workers for the bot's answers (none with CSP_ANSWER_WORKERS=0), and the preparer."""
+def start_answer_workers(services: Services, prepare: bool = True) -> AnswerWorkers | None:
+    """Workers for the bot's answers (none with CSP_ANSWER_WORKERS=0), and, if `prepare` and
+    CSP_PREPARE_ANSWERS, the preparer."""
     config = services.config
     if config.answer_workers <= 0:
         return None
     workers = AnswerWorkers(config, config.answer_workers, partnership=services.partnership)
     use_workers(workers.submit)
     services.workers = workers
-    if config.prepare_answers:
+    if prepare and config.prepare_answers:
         workers.preparer = AnswerPreparer(services, parallel=max(1, config.answer_workers - 1))
         workers.preparer.start()
     return workers

@@ -54,7 +54,8 @@ def run(config: Config, http_port: int | None, platform: str | None, user: str |
     if platforms:
         exit_on_sigterm()
         scheduler = start_scheduler(services, platforms)
-        workers = start_answer_workers(services)
+        # One process per store prepares the answers: the one that schedules the briefings.
+        workers = start_answer_workers(services, prepare=scheduler.holds_lock)
         try:
             if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
                 serve_slack(services, None)

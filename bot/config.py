@@ -81,9 +81,10 @@ SETTINGS: tuple[Setting, ...] = (
             "charts), so that requests are acknowledged at once; 0 works them out in the bot's "
             "own process."),
     Setting("prepare_answers", "CSP_PREPARE_ANSWERS", "true",
-            "`true`: the running bot works out every indicator's latest answer in the "
-            "background at start and after each import, so that chat answers come at once "
-            "(needs CSP_ANSWER_WORKERS of 1 or more)."),
+            "`true`: the running bot (of several on one store, the one that schedules the "
+            "briefings) works out every indicator's latest answer in the background at start "
+            "and after each import, so that chat answers come at once (needs "
+            "CSP_ANSWER_WORKERS of 1 or more)."),
     Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
             "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
             "partnership level are shown as 'fewer than N' (0 turns suppression off)."),

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +18,7 @@ import pytest
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
 from fakes.slack_signing import post_signed, slash_command
-from fakes.waiting import wait_for
+from fakes.waiting import healthy, wait_for
 
 from bot.answer_workers import AnswerPreparer
 from bot.cli import cli
@@ -75,14 +74,6 @@ def running_bot(store: Path, fake: FakeSlack, **env: str) -> Iterator[subprocess
             process.wait(timeout=15)
 
 
-def healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 def ask(process: Any, fake: FakeSlack, text: str) -> dict[str, Any]:
     """Send `/csp text` signed; the message posted to its response_url."""
     url = fake.response_url()
@@ -112,6 +103,13 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def busy_workers(bot: Any, fake: FakeSlack) -> list[int]:
+    """The bot's worker processes, once they have answered a question."""
+    ask(bot, fake, "vehicle crime")
+    return wait_for(lambda: [p for p in children(bot.pid) if alive(p)],  # type: ignore[no-any-return]
+                    what="workers")
 
 
 def test_the_bot_prepares_every_answer_at_start_and_answers_from_them(
@@ -149,13 +147,14 @@ def test_without_worker_processes_the_bot_answers_in_its_own(demo_store: Path,
 
 
 @needs_proc
-def test_workers_stop_when_the_bot_is_killed(demo_store: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+def test_the_workers_stop_with_the_bot(demo_store: Path, tmp_path: Path, how: int) -> None:
+    """SIGTERM: a clean exit that stops them; SIGKILL: they notice and stop themselves."""
     store = copy_of(demo_store, tmp_path)
     with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
-        ask(bot, fake, "vehicle crime")
-        workers = wait_for(lambda: [p for p in children(bot.pid) if alive(p)], what="workers")
-        bot.send_signal(signal.SIGKILL)
-        bot.wait(timeout=10)
+        workers = busy_workers(bot, fake)
+        bot.send_signal(how)
+        assert bot.wait(timeout=15) == (0 if how == signal.SIGTERM else -signal.SIGKILL)
         wait_for(lambda: not any(alive(p) for p in workers), timeout=10,
                  what="the workers to stop")
 
@@ -181,14 +180,3 @@ def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path:
     assert set(second.values()).isdisjoint(first.values())
     db.close()
 
-
-@needs_proc
-def test_sigterm_stops_the_bot_and_its_workers_cleanly(demo_store: Path, tmp_path: Path) -> None:
-    store = copy_of(demo_store, tmp_path)
-    with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
-        ask(bot, fake, "vehicle crime")
-        workers = wait_for(lambda: [p for p in children(bot.pid) if alive(p)], what="workers")
-        bot.terminate()
-        assert bot.wait(timeout=15) == 0  # a clean exit, not death by the signal
-        wait_for(lambda: not any(alive(p) for p in workers), timeout=10,
-                 what="the workers to stop")

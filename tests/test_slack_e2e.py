@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +17,7 @@ import pytest
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
 from fakes.slack_signing import interaction, post_signed, slash_command
-from fakes.waiting import wait_for
+from fakes.waiting import healthy, wait_for
 
 from bot.cli import cli
 from data.db import open_db
@@ -83,19 +82,11 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
                                    env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
         base = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: _healthy(base), timeout=30)
+            wait_for(lambda: healthy(base), timeout=30)
             yield Bot(f"{base}/slack/events", fake, store)
         finally:
             process.terminate()
             process.wait(timeout=10)
-
-
-def _healthy(base: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{base}/healthz", timeout=1) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 def test_indicator_answer_is_private_with_its_chart_in_a_direct_message(bot: Bot) -> None:

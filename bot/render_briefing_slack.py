@@ -9,7 +9,8 @@
 
 Each message is a neutral Reply rendered by bot/render_slack.render_message, so Slack's limits
 (50 blocks, 3,000 characters a section, 10 fields) and the escaping of text from files hold.
-bot/delivery.py posts the parts and records each one in the ledger as it lands.
+bot/delivery.py has the parts posted (bot/slack_posting.py) and records each one in the ledger
+as it lands.
 """
 
 from __future__ import annotations

@@ -36,10 +36,17 @@ def send_reply(client: WebClient, reply: Reply, *, user: str, channel: str | Non
         upload_charts(client, message.charts, direct_channel(client, user))
 
 
+_DIRECT: dict[tuple[str, str | None, str], str] = {}  # (API, token, user) -> channel id
+
+
 def direct_channel(client: WebClient, user: str) -> str:
-    """The id of the direct message channel between CSP Bot and `user`."""
-    opened = client.conversations_open(users=user)
-    return str(opened["channel"]["id"])
+    """The id of the direct message channel between CSP Bot and `user` (opened once: the id of
+    a direct message channel does not change)."""
+    key = (client.base_url, client.token, user)
+    if key not in _DIRECT:
+        opened = client.conversations_open(users=user)
+        _DIRECT[key] = str(opened["channel"]["id"])
+    return _DIRECT[key]
 
 
 def upload_charts(client: WebClient, charts: list[Chart], channel: str,

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
-from test_slack_e2e import SECRET, TOKEN, _healthy, free_port, wait_for
+from fakes.waiting import healthy, wait_for
+from test_slack_e2e import SECRET, TOKEN, free_port
 
 from bot.cli import cli
 from data.db import open_db
@@ -39,7 +40,7 @@ def test_two_processes_one_scheduler_exactly_one_notice(tmp_path: Path) -> None:
                 bots.append(subprocess.Popen(
                     [sys.executable, "-m", "bot", "run", "--http", str(port)], env=env,
                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-                wait_for(lambda p=port: _healthy(f"http://127.0.0.1:{p}"), timeout=30)
+                wait_for(lambda p=port: healthy(f"http://127.0.0.1:{p}"), timeout=30)
             notices = wait_for(lambda: fake.messages("D0KETADM1"), timeout=20)
             time.sleep(2)  # time for a second, wrong notice to arrive, if there were one
             notices = fake.messages("D0KETADM1")

@@ -151,22 +151,29 @@ class AnswerWorkers:
                 return self._executor.submit(_judge, pid, indicator, area, month, settings,
                                              suppress_below)
 
-    def answer_slack_command(self, body: dict[str, Any]) -> None:
-        """Answer a `/csp` command (already acknowledged) in a worker; errors are logged."""
+    def answer_slack_command(self, body: dict[str, Any]) -> bool:
+        """Have a worker answer a `/csp` command (already acknowledged); False if no worker
+        could take it (the caller then answers it itself)."""
         with self._lock:
             if self._closed:
-                return
-            if self._executor is None:
-                self._executor = self._start()
-            executor = self._executor
+                return False
         try:
-            future = executor.submit(_answer_slack_command, body)
-        except BrokenProcessPool:
-            log.warning("an answer worker stopped unexpectedly: starting new workers")
             with self._lock:
-                self._executor = executor = self._start()
-            future = executor.submit(_answer_slack_command, body)
+                if self._executor is None:
+                    self._executor = self._start()
+                executor = self._executor
+            try:
+                future = executor.submit(_answer_slack_command, body)
+            except BrokenProcessPool:
+                log.warning("an answer worker stopped unexpectedly: starting new workers")
+                with self._lock:
+                    self._executor = executor = self._start()
+                future = executor.submit(_answer_slack_command, body)
+        except Exception:  # noqa: BLE001 (e.g. no process can be started: answered here)
+            log.exception("no answer worker could take a Slack command")
+            return False
         future.add_done_callback(_log_failure)
+        return True
 
     def close(self) -> None:
         """Stop at once: an answer half worked out is of no use to a bot that is stopping

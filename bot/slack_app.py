@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -83,9 +84,12 @@ def register(app: App, services: Services) -> None:
 
     workers = services.workers
     if workers is not None:
-        def hand_over(ack: Callable[..., Any], body: dict[str, Any]) -> None:
+        def hand_over(ack: Callable[..., Any], body: dict[str, Any], client: WebClient,
+                      respond: Callable[..., Any]) -> None:
             ack()
-            workers.answer_slack_command(body)
+            if not workers.answer_slack_command(body):
+                threading.Thread(target=answer_command, args=(services, client, body, respond),
+                                 name="csp-answer-here", daemon=True).start()
 
         app.command("/csp")(hand_over)
     else:

@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,7 +18,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
-from fakes.slack_signing import post_signed, slash_command
+from fakes.slack_signing import post_signed, sign, slash_command
 from fakes.waiting import healthy, wait_for
 
 from bot.answer_workers import AnswerPreparer
@@ -180,3 +181,31 @@ def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path:
     assert set(second.values()).isdisjoint(first.values())
     db.close()
 
+
+
+def test_a_command_no_worker_can_take_is_answered_in_the_bots_process(
+        demo_store: Path, tmp_path: Path) -> None:
+    from slack_bolt.request import BoltRequest
+
+    from bot.answer_workers import AnswerWorkers
+    from bot.slack_app import build_app
+
+    store = copy_of(demo_store, tmp_path)
+    config = load_config({"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(tmp_path / "log")})
+    workers = AnswerWorkers(config, 1, eager=False)
+    workers.close()  # a bot whose workers are stopping: none takes the command
+    services = Services(config, workers=workers)
+    with FakeSlack(token=TOKEN) as fake:
+        app = build_app(services, TOKEN, SECRET, fake.url)
+        url = fake.response_url()
+        body = slash_command("vehicle crime", ADMIN, CHANNEL, url).decode()
+        ts = int(time.time())
+        response = app.dispatch(BoltRequest(body=body, headers={
+            "content-type": "application/x-www-form-urlencoded",
+            "x-slack-request-timestamp": str(ts),
+            "x-slack-signature": sign(SECRET, body.encode(), ts)}))
+        assert response.status == 200
+        target = url.rsplit("/", 1)[1]
+        answer = wait_for(lambda: next((c.params for c in fake.calls if c.method ==
+                                        "response_url" and c.target == target), None), 30)
+        assert "Vehicle crime is well down" in json.dumps(answer["blocks"])

@@ -1,16 +1,15 @@
-"""The answer worker processes of `cspbot run`, and the thread that prepares answers.
+"""The answer worker processes of `cspbot run`: where chat answers are worked out and posted.
 
 Working an answer out (a trend test and a chart) takes ~150 ms of CPU, and even a prepared
-answer costs ~6 ms of CPU to post (five calls to Slack's Web API). In the bot's own process that
-work would hold the interpreter lock that acknowledging Slack's requests needs, on one core. In
-worker processes it uses every core and the bot's process only acknowledges: `/csp` commands are
-handed over as soon as they are acknowledged, and each worker answers up to THREADS at once.
+answer costs ~5.5 ms of CPU to post (up to five calls to Slack's Web API). In the bot's own
+process that work would hold the interpreter lock that acknowledging Slack's requests needs, on
+one core. In worker processes it uses every core and the bot's process only acknowledges: `/csp`
+commands are handed over as soon as they are acknowledged, and each worker answers up to
+THREADS at once (a command no worker can take is answered in the bot's process, slack_app.py).
 Workers are spawned (the bot has threads, so no fork), load the statistics and plotting
 libraries once, open the store themselves, and stop when the bot does, however it stops.
 
-`AnswerPreparer` watches the store: when a partnership's data change (an import, a reloaded
-partnership file), it works out every latest-month answer in the workers, one at a time so that
-workers stay free for whoever asks meanwhile (briefings/answers.py keeps them).
+`start_answer_workers` also starts the preparer of answers (bot/answer_preparer.py).
 """
 
 from __future__ import annotations
@@ -24,9 +23,9 @@ from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
-from briefings.answers import Answer, answer_version, prepare_answers, use_workers
+from bot.answer_preparer import AnswerPreparer
+from briefings.answers import Answer, use_workers
 from briefings.method import MethodSettings
-from data.partnerships import partnership_ids
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -210,40 +209,3 @@ def _log_failure(future: Future[None]) -> None:
     if not future.cancelled() and future.exception() is not None:
         log.error("a Slack command could not be handed to a worker",
                   exc_info=future.exception())
-
-
-class AnswerPreparer(threading.Thread):
-    """Prepares each served partnership's answers at start and whenever its data change."""
-
-    def __init__(self, services: Services, parallel: int = 1, every: float = 30.0) -> None:
-        super().__init__(name="csp-prepare-answers", daemon=True)
-        self.services, self.parallel, self.every = services, parallel, every
-        self.stopped = threading.Event()
-        self.prepared: dict[str, str] = {}  # partnership -> the version last prepared
-
-    def run(self) -> None:
-        while not self.stopped.is_set():
-            self.prepare_all()
-            self.stopped.wait(self.every)
-
-    def prepare_all(self) -> None:
-        db, settings = self.services.db(), self.services.settings()
-        for pid in [self.services.partnership] if self.services.partnership else \
-                partnership_ids(db):
-            started = time.monotonic()
-            try:
-                if self.prepared.get(pid) == answer_version(db, pid, settings.method,
-                                                            settings.suppress_below):
-                    continue
-                done = prepare_answers(db, pid, settings.method, settings.suppress_below,
-                                       parallel=self.parallel)
-            except Exception:  # noqa: BLE001 (tried again at the next look)
-                if self.stopped.is_set():
-                    return
-                log.exception("preparing the answers of %s failed", pid)
-                continue
-            self.prepared[pid] = done.version
-            if done.made:
-                log.info("prepared %d answers for %s in %.1f s (%d kept already, %d without "
-                         "figures)", done.made, pid, time.monotonic() - started, done.already,
-                         len(done.without))

@@ -21,7 +21,7 @@ from fakes.slack_api import FakeSlack
 from fakes.slack_signing import post_signed, sign, slash_command
 from fakes.waiting import healthy, wait_for
 
-from bot.answer_workers import AnswerPreparer
+from bot.answer_preparer import AnswerPreparer
 from bot.cli import cli
 from bot.config import load_config
 from bot.services import Services

@@ -53,7 +53,12 @@ def fill_form(services: Services, form: Form, ctx: Context, read: Callable[[str]
     for field in form.fields:
         choices = f" ({'/'.join(v for v, _ in field.choices)})" if field.choices else ""
         current = f" [{field.value}]" if field.value else ""
-        answer = read(f"{field.label}{choices}{current}: ").strip()
+        try:
+            answer = read(f"{field.label}{choices}{current}: ").strip()
+        except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C or the end of piped input
+            print()
+            raise CspError("Cancelled: nothing was saved.",
+                           form.title[:1].lower() + form.title[1:]) from None
         values[field.id] = answer or (field.value or "")
     submission = FormSubmission(form.form_id, values, form.hidden, ctx.user)
     try:

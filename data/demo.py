@@ -25,9 +25,14 @@ class DemoReport:
     files: list[LoadResult]
 
 
+# The demo's figures end in March 2010; its briefing would go out on 7 April 2010 (the third
+# working day), so the demo takes that day as today: its action plan reads as it did then.
+DEMO_AS_OF = "2010-04-07"
+
+
 def load_demo(db: sqlite_utils.Database) -> DemoReport:
     """Load kettering.toml and the demo figures; loading again changes nothing."""
-    partnership = load_partnership(db, SEED / "kettering.toml")
+    partnership = load_partnership(db, SEED / "kettering.toml", as_of=DEMO_AS_OF)
     files = [ingest_csv(db, kind, SEED / name, partnership.partnership, source="demo")
              for kind, name in DEMO_FILES if (SEED / name).exists()]
     return DemoReport(partnership, files)

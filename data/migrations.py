@@ -215,3 +215,10 @@ def _answers(db: sqlite_utils.Database) -> None:
     from data.answers import SCHEMA
 
     db.execute(SCHEMA)
+
+
+@migrations(name="0008_partnership_as_of")
+def _partnership_as_of(db: sqlite_utils.Database) -> None:
+    """The date a demonstration or training partnership takes as today (partnership file
+    `as_of`); NULL, the real date, for a live partnership."""
+    db.execute("ALTER TABLE partnerships ADD COLUMN as_of TEXT")

@@ -34,20 +34,25 @@ class LoadReport:
     warnings: list[str] = field(default_factory=list)
 
 
-def load_partnership(db: sqlite_utils.Database, path: str | Path) -> LoadReport:
-    """Check the file, then write it whole; a file with a mistake changes nothing."""
+def load_partnership(db: sqlite_utils.Database, path: str | Path,
+                     as_of: str | None = None) -> LoadReport:
+    """Check the file, then write it whole; a file with a mistake changes nothing. `as_of`
+    (the demo's) takes the place of the file's own `as_of`."""
     path = Path(path)
     p = read_partnership_file(path)
+    p.as_of = as_of or p.as_of
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     with write_transaction(db):
         _check_against_store(db, p, path)
         created = not db.execute("SELECT 1 FROM partnerships WHERE id = ?", (p.id,)).fetchone()
         report = LoadReport(p.id, p.name, created)
         db.execute(
-            "INSERT INTO partnerships VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "INSERT INTO partnerships (id, name, formerly, time_zone, file, sha256, loaded_at, "
+            "as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "name = excluded.name, formerly = excluded.formerly, time_zone = excluded.time_zone, "
-            "file = excluded.file, sha256 = excluded.sha256, loaded_at = excluded.loaded_at",
-            (p.id, p.name, p.formerly, p.time_zone, str(path.resolve()), sha, now()))
+            "file = excluded.file, sha256 = excluded.sha256, loaded_at = excluded.loaded_at, "
+            "as_of = excluded.as_of",
+            (p.id, p.name, p.formerly, p.time_zone, str(path.resolve()), sha, now(), p.as_of))
         _write_areas(db, p)
         _write_indicators(db, p)
         _write_people_and_priorities(db, p)

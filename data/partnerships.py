@@ -111,3 +111,10 @@ def own_indicators(db: sqlite_utils.Database, pid: str) -> set[str]:
     """The slugs of the indicators this partnership declared itself (its local ones)."""
     return {r[0] for r in db.execute("SELECT slug FROM indicators WHERE partnership = ?",
                                      (pid,))}
+
+
+def partnership_today(db: sqlite_utils.Database, pid: str, today: str) -> str:
+    """`today`, or the date a demonstration or training partnership takes as today (its
+    file's `as_of`)."""
+    row = db.execute("SELECT as_of FROM partnerships WHERE id = ?", (pid,)).fetchone()
+    return str(row[0]) if row and row[0] else today

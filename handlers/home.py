@@ -12,6 +12,7 @@ import sqlite_utils
 
 from data import plan_queries as plan
 from data.briefing_data import partnership_head
+from data.partnerships import partnership_today
 from data.people import find_people
 from handlers.actions import (
     count_statuses,
@@ -54,7 +55,8 @@ def partnership_part(db: sqlite_utils.Database, person: dict[str, Any], ctx: Con
     """One partnership at a glance, then the actions this person may update."""
     pid = person["partnership"]
     every = plan.actions(db, pid)
-    overdue = [a["id"] for a in every if is_overdue(a, ctx.today)]
+    overdue = [a["id"] for a in every
+               if is_overdue(a, partnership_today(db, pid, ctx.today))]
     agency = person.get("agency_name") or person.get("agency") or "no agency"
     blocks: list[Any] = [
         Text(f"*{partnership_head(db, pid)['name']}*"),

@@ -8,13 +8,13 @@ exception goes up to the front end, which logs it with a reference id (one place
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import sqlite_utils
 
 from briefings.method import MethodSettings
-from data.partnerships import partnership_ids
+from data.partnerships import partnership_ids, partnership_today
 from data.people import find_people, partnership_of_channel
 from handlers import acl
 from handlers.registry import lookup
@@ -75,6 +75,7 @@ def _dispatch(text: str, ctx: Context, db: sqlite_utils.Database, settings: Sett
         entry, rest = lookup("indicator"), words  # "/csp burglary town centre"
     assert entry is not None
     acl.check(entry, person, ctx)
+    ctx = replace(ctx, today=partnership_today(db, pid, ctx.today))  # a demo's own date
     request = Request(db, ctx, pid, person, rest, text, public, settings)
     result = entry.handler(request)
     if isinstance(result, Reply):

@@ -184,7 +184,15 @@ def test_actions_mine_needs_a_known_agency(store: Any) -> None:
     assert "`mine`" in text
 
 
+def live(store: Any) -> Any:
+    """The demo as a live partnership: the date is the one the front end passes."""
+    store.execute("UPDATE partnerships SET as_of = NULL")
+    store.conn.commit()
+    return store
+
+
 def test_overdue_actions_are_marked(store: Any) -> None:
+    live(store)
     before = {r[0]: r[3] for r in table(ask(store, "actions", today="2010-04-15")).rows}
     after = ask(store, "actions", today="2010-05-15")
     rows = {r[0]: r[3] for r in table(after).rows}
@@ -396,11 +404,22 @@ def test_button_values_name_partnership_and_action(store: Any) -> None:
 
 
 def test_home_shows_the_actions_a_lead_may_update(store: Any) -> None:
-    reply = home(ctx(POLICE_LEAD, channel=None, today="2010-05-15"), store)
+    reply = home(ctx(POLICE_LEAD, channel=None, today="2010-05-15"), live(store))
     assert {b.value for b in buttons(reply)} == {f"kettering:{i}" for i in SAC}
     text = words(reply)
     assert "Kettering Community Safety Partnership" in text and "Overdue: 4.6.3" in text
     assert "Chris Example: lead, Northamptonshire Police" in text
+
+
+def test_the_demo_takes_its_own_date_as_today(store: Any) -> None:
+    """The demo's plan as of 7 April 2010 (its `as_of`), whatever today's date."""
+    now = ask(store, "actions", today="2026-11-28")
+    assert {r[0]: r[3] for r in table(now).rows}["4.6.3"] == "on-track"  # due 2010-04-30
+    assert "Overdue" not in words(now)
+    assert "Overdue: none" in words(home(ctx(POLICE_LEAD, channel=None, today="2026-11-28"),
+                                       store))
+    later = ask(live(store), "actions", today="2026-11-28")  # without it: the real date
+    assert "Overdue (due before 2026-11-28, not complete): 4.1.1" in words(later)
 
 
 def test_home_for_a_member_and_for_a_stranger(store: Any) -> None:

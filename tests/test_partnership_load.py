@@ -331,6 +331,9 @@ BAD_FILES = {
     "missing-lsoa-lookup": (
         sub('lsoa_lookup = "kettering-lsoas.csv"', 'lsoa_lookup = "kettering-lsoa.csv"'),
         ["kettering.toml: partnership.lsoa_lookup: file", "kettering-lsoa.csv' not found"]),
+    "impossible-as-of": (
+        sub('formerly = "Kettering CDRP"', 'formerly = "Kettering CDRP"\nas_of = "2010-04-31"'),
+        ["kettering.toml: partnership.as_of: '2010-04-31' is not a date"]),
     "local-indicator-with-a-built-in-id": (
         sub('id = "domestic-burglary"', 'id = "burglary"'),
         ["kettering.toml: indicators[0].id: 'burglary' is already an indicator of CSP Bot "
@@ -389,3 +392,16 @@ def test_a_second_partnership_may_not_take_an_indicator_name_as_its_own(
     finally:
         db.close()
     assert word == "violence-with-injury"
+
+
+def test_as_of_is_kept_and_a_reload_without_it_returns_to_the_real_date(
+        cspbot, db_path: Path, copy: Path) -> None:
+    edit(copy, sub('formerly = "Kettering CDRP"', 'formerly = "Kettering CDRP"\n'
+                   'as_of = "2010-04-07"'))
+    assert load(cspbot, copy).exit_code == 0
+    db = open_db(db_path)
+    assert db.execute("SELECT as_of FROM partnerships").fetchone()[0] == "2010-04-07"
+    edit(copy, sub('as_of = "2010-04-07"\n', ""))
+    assert load(cspbot, copy).exit_code == 0
+    assert db.execute("SELECT as_of FROM partnerships").fetchone()[0] is None
+    db.close()

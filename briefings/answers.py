@@ -141,14 +141,23 @@ def answer_version(db: sqlite_utils.Database, pid: str, settings: MethodSettings
 
 
 def find(db: sqlite_utils.Database, pid: str, question: str, version: str) -> Answer | None:
+    """The kept answer, if there is one of `version` and it reads back whole (one that does
+    not, e.g. kept by a version whose sections had other fields, is worked out again)."""
     found = kept.find_answer(db, pid, question, version)
     if found is None:
         return None
     as_of, body, png = found
-    data = json.loads(body)
-    chart = data.pop("chart")
-    data["facts"] = [Fact(**f) for f in data["facts"]]
-    return Section(**data, chart=None if chart is None else Chart(png=png or b"", **chart)), as_of
+    try:
+        data = json.loads(body)
+        chart = data.pop("chart")
+        data["facts"] = [Fact(**f) for f in data["facts"]]
+        section = Section(**data, chart=None if chart is None else Chart(png=png or b"",
+                                                                         **chart))
+    except (ValueError, TypeError, KeyError, AttributeError):
+        log.warning("the kept answer to %s does not read back: working it out again", question,
+                    exc_info=True)
+        return None
+    return section, as_of
 
 
 def _keep(db: sqlite_utils.Database, pid: str, question: str, version: str,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import pickle
 import re
 import threading
@@ -148,3 +149,14 @@ def test_cspbot_prepare_names_an_unknown_partnership(demo: Any, cspbot: Any) -> 
     result = cspbot("prepare", "--partnership", "ketering", "--workers", "0")
     assert result.exit_code == 1
     assert "kettering" in result.output  # did you mean
+
+
+def test_a_kept_answer_that_does_not_read_back_is_worked_out_again(demo: Any) -> None:
+    section, _ = indicator_answer(demo, PID, "vehicle-crime", PID)
+    demo.execute("UPDATE answers SET body = '{\"sentence\": 1}'")
+    demo.conn.commit()
+    answers._MEMORY.clear()
+    again, _ = indicator_answer(demo, PID, "vehicle-crime", PID)
+    assert again.sentence == section.sentence
+    assert json.loads(rows(demo, f"vehicle-crime@{PID}@latest")[0]["body"])["sentence"] \
+        == section.sentence  # kept again, whole

@@ -22,64 +22,31 @@ from __future__ import annotations
 import copy
 import json
 import math
-import threading
 import time
 from collections import defaultdict
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import urlsplit
 
+from fakes.local_server import LocalServer
 from fakes.slack_requests import SPEC, Answer, Call, Refusal, check_fields, parse_fields
 from fakes.slack_workspace import SlackWorkspace
 
 __all__ = ["Call", "FakeSlack"]
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        self.server.fake._handle(self)  # type: ignore[attr-defined]
-
-    do_GET = do_POST
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        """Quiet: the requests are in FakeSlack.calls."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 128  # bursts of concurrent clients, as in the benchmarks
-
-
-class FakeSlack(SlackWorkspace):
+class FakeSlack(SlackWorkspace, LocalServer):
     """The fake Web API. Starts when built; ``stop()`` or leaving ``with`` stops it."""
 
     def __init__(self, token: str = "xoxb-test") -> None:
         self.token = token
         self.calls: list[Call] = []
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self  # type: ignore[attr-defined]
-        self.port = self._server.server_address[1]
-        super().__init__(f"http://127.0.0.1:{self.port}")
+        self.bind()
+        SlackWorkspace.__init__(self, self.base)
         self._faults: dict[str, list[tuple]] = defaultdict(list)
         self._intervals: dict[str, float] = {}
         self._last: dict[tuple[str, str], float] = {}
         self.url = self.base + "/api/"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-        self._thread.start()
-
-    def __enter__(self) -> FakeSlack:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        """Shut the server down (idempotent)."""
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join()
+        self.serve()
 
     def fail_next(self, method: str, status: int | None = None, retry_after: int | None = None,
                   times: int = 1, error: str | None = None) -> None:

@@ -32,10 +32,11 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
+from fakes.local_server import LocalServer
 from fakes.waiting import wait_for
 
 CARD = "application/vnd.microsoft.card.adaptive"
@@ -57,22 +58,7 @@ class Call:
     answered_id: str = ""  # the new activity's id, when one was created
 
 
-class _Handler(BaseHTTPRequestHandler):
-    def do_POST(self) -> None:  # noqa: N802 - http.server's naming
-        self.server.fake._handle(self)  # type: ignore[attr-defined]
-
-    do_GET = do_PUT = do_DELETE = do_POST
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        """Quiet: the requests are in FakeConnector.calls."""
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    request_queue_size = 64
-
-
-class FakeConnector:
+class FakeConnector(LocalServer):
     """The stub connector. Starts when built; ``stop()`` or leaving ``with`` stops it."""
 
     def __init__(self, require_token: bool = True, max_body: int | None = None) -> None:
@@ -83,27 +69,11 @@ class FakeConnector:
         self._lock, self._serial = threading.RLock(), 0
         self._faults: list[tuple[int, int | None]] = []
         self._key: Any = None  # the RSA key of mint_token, made on first use
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.fake = self  # type: ignore[attr-defined]
-        self.port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/"  # a serviceUrl ends with '/'
-        self.token_url = f"http://127.0.0.1:{self.port}/botframework.com/oauth2/v2.0/token"
-        self.jwks_url = f"http://127.0.0.1:{self.port}/keys"
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.05,),
-                                        daemon=True)
-        self._thread.start()
-
-    def __enter__(self) -> FakeConnector:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    def stop(self) -> None:
-        if self._thread.is_alive():
-            self._server.shutdown()
-            self._server.server_close()
-            self._thread.join()
+        self.bind()
+        self.url = self.base + "/"  # a serviceUrl ends with '/'
+        self.token_url = f"{self.base}/botframework.com/oauth2/v2.0/token"
+        self.jwks_url = f"{self.base}/keys"
+        self.serve()
 
     # -- what tests ask ------------------------------------------------------------------------
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import click
+import sqlite_utils
 
 from bot import console_partnership as show_p
 from bot import console_report as show
@@ -23,6 +24,7 @@ def status(config: Config, partnership: str | None, area: str | None, as_json: b
     db = open_store(config)
     if partnership or area:
         result = partnership_status(db, partnership, area)
+        result["answers"] = prepared_answers(db, result["id"], config)
         if as_json:
             click.echo(json.dumps(result, indent=2))
         else:
@@ -33,6 +35,18 @@ def status(config: Config, partnership: str | None, area: str | None, as_json: b
         click.echo(json.dumps(result, indent=2))
     else:
         show.status(result, config.db_path)
+
+
+def prepared_answers(db: sqlite_utils.Database, pid: str, config: Config) -> dict[str, int]:
+    """How many of the partnership's chat answers are prepared for its current figures."""
+    from briefings.answers import answer_version
+    from data.answers import answerable, kept_questions
+
+    version = answer_version(db, pid, config.method, config.suppress_below)
+    kept = {q.rsplit("@", 1)[0] for q in kept_questions(db, pid, version)
+            if q.endswith("@latest")}
+    wanted = {f"{indicator}@{area}" for indicator, area in answerable(db, pid)}
+    return {"prepared": len(kept & wanted), "answerable": len(wanted)}
 
 
 @click.command("settings")

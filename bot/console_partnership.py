@@ -47,6 +47,14 @@ def partnership_status(result: dict[str, Any]) -> None:
     out.print(f"{result['name']} ({result['id']})" + (f", formerly {result['formerly']}"
                                                       if result["formerly"] else ""))
     out.print(f"Loaded {result['loaded_at']} from {result['file']}; {result['people']} people")
+    if result.get("as_of"):
+        out.print(f"Takes {result['as_of']} as today (as_of: a demonstration or training copy)")
+    answers = result.get("answers")
+    if answers:
+        out.print(f"Chat answers prepared for the current figures: {answers['prepared']} of "
+                  f"{answers['answerable']}" + ("" if answers["prepared"] >= answers["answerable"]
+                                                 else " (`cspbot prepare`, or a running bot, "
+                                                      "prepares the rest)"))
     for area in result["areas"]:
         police = area["police_uk"]
         out.print(f"\nArea {area['id']}: {area['name']} ({area['kind']})")

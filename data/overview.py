@@ -12,7 +12,7 @@ from data.partnerships import area_condition, resolve_area, resolve_partnership
 def partnership_status(db: sqlite_utils.Database, partnership: str | None,
                        area: str | None = None) -> dict[str, Any]:
     pid = resolve_partnership(db, partnership)
-    head = next(db.query("SELECT id, name, formerly, time_zone, file, loaded_at FROM "
+    head = next(db.query("SELECT id, name, formerly, time_zone, file, loaded_at, as_of FROM "
                          "partnerships WHERE id = ?", [pid]))
     areas = []
     chosen = [resolve_area(db, pid, area)] if area else None

@@ -160,3 +160,14 @@ def test_a_kept_answer_that_does_not_read_back_is_worked_out_again(demo: Any) ->
     assert again.sentence == section.sentence
     assert json.loads(rows(demo, f"vehicle-crime@{PID}@latest")[0]["body"])["sentence"] \
         == section.sentence  # kept again, whole
+
+
+def test_status_says_how_many_answers_are_prepared(demo: Any, cspbot: Any) -> None:
+    expected = len(answerable(demo, PID))
+    before = json.loads(cspbot("status", "-p", PID, "--json").output)
+    assert before["answers"] == {"prepared": 0, "answerable": expected}
+    assert before["as_of"] == "2010-04-07"  # the demo's date
+    assert cspbot("prepare", "--workers", "0").exit_code == 0
+    text = cspbot("status", "-p", PID).output
+    assert f"Chat answers prepared for the current figures: {expected} of {expected}\n" in text
+    assert "Takes 2010-04-07 as today" in text

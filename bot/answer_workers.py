@@ -28,7 +28,6 @@ from briefings.answers import Answer, use_workers
 from briefings.method import MethodSettings
 
 if TYPE_CHECKING:
-    import sqlite_utils
     from slack_sdk import WebClient
 
     from bot.config import Config
@@ -36,7 +35,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("cspbot.answers")
 THREADS = 4  # per worker: Slack commands answered at once (each mostly waits for Slack)
-_store: sqlite_utils.Database | None = None  # a worker's own connection
 _worker: _Worker | None = None
 
 
@@ -61,13 +59,11 @@ class _Worker:
 
 
 def _start_worker(config: Config, partnership: str | None) -> None:
-    global _store, _worker
+    global _worker
     from bot.config import configure_logging
-    from data.db import open_db
 
     threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     configure_logging(config)
-    _store = open_db(config.db_path, config.busy_timeout_ms, migrate=False)
     _worker = _Worker(config, partnership)
     import briefings.indicator  # noqa: F401 (statistics and plotting load now, not when asked)
 
@@ -106,8 +102,8 @@ def _judge(pid: str, indicator: str, area: str, month: str | None,
            settings: MethodSettings | None, suppress_below: int) -> Answer:
     from briefings.indicator import judge
 
-    assert _store is not None
-    return judge(_store, pid, indicator, area, month, settings, suppress_below)
+    assert _worker is not None
+    return judge(_worker.services.db(), pid, indicator, area, month, settings, suppress_below)
 
 
 def _pid() -> int:

@@ -183,20 +183,9 @@ def bot(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
 
 def card_text(card: dict[str, Any]) -> str:
     """Every text of a card, markup removed (for comparing with the neutral reply)."""
-    found: list[str] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            for key in ("text", "title", "value", "altText", "label"):
-                if isinstance(node.get(key), str) and not node.get("url"):
-                    found.append(node[key])
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
+    found = [node[key] for node in nodes(card) for key in ("text", "title", "value", "altText",
+                                                           "label")
+             if isinstance(node.get(key), str) and not node.get("url")]
     return plain("\n".join(found))
 
 
@@ -204,21 +193,19 @@ def plain(text: str) -> str:
     return " ".join(re.sub(r"[*_`\u200b]", "", text).split())
 
 
+def nodes(card: Any) -> Iterator[dict[str, Any]]:
+    """Every object in a card, depth first."""
+    if isinstance(card, dict):
+        yield card
+        for value in card.values():
+            yield from nodes(value)
+    elif isinstance(card, list):
+        for value in card:
+            yield from nodes(value)
+
+
 def elements(card: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, dict):
-            if node.get("type") == kind:
-                out.append(node)
-            for value in node.values():
-                walk(value)
-        elif isinstance(node, list):
-            for value in node:
-                walk(value)
-
-    walk(card)
-    return out
+    return [node for node in nodes(card) if node.get("type") == kind]
 
 
 def test_an_indicator_question_gets_the_same_sentence_and_facts_as_slack(bot: Bot) -> None:

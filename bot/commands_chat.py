@@ -148,6 +148,9 @@ def start_scheduler(services: Services, platforms: tuple[str, ...]):  # type: ig
     client = (make_client(config.slack_bot_token, config.slack_api_url or None)
               if "slack" in platforms else None)
     scheduler = BriefingScheduler(services, client, platforms=set(platforms))
+    if config.now is not None:
+        log.warning("CSP_NOW is set: the bot's clock started at %s, not at the real time (for "
+                    "tests and rehearsals only).", config.now.isoformat())
     if scheduler.start():
         log.warning("Briefing scheduler started: %d subscriptions scheduled",
                     sum(1 for job in scheduler.jobs if job.startswith("sub:")))

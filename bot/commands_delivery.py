@@ -78,7 +78,7 @@ def send_briefing(config: Config, partnership: str, month: str, channel: str | N
                 f"{'; '.join(missing[:10])}{' …' if len(missing) > 10 else ''}.")
     services = Services(config, partnership)
     client = make_client(config.slack_bot_token, config.slack_api_url)
-    now = datetime.now(UTC)
+    now = services.now()
 
     def send(sub: dict[str, Any]) -> DeliveryResult:
         return deliver(services, client, sub["id"], month, now=now,

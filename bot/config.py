@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     import sqlite_utils
 
 
+from bot.clock import parse_moment
 from briefings.method import MethodSettings, describe_settings, settings_from_mapping
 
 
@@ -85,6 +87,10 @@ SETTINGS: tuple[Setting, ...] = (
             "briefings) works out every indicator's latest answer in the background at start "
             "and after each import, so that chat answers come at once (needs "
             "CSP_ANSWER_WORKERS of 1 or more)."),
+    Setting("now", "CSP_NOW", "",
+            "Tests and rehearsals only: the time CSP Bot takes as now when it starts (ISO 8601, "
+            "e.g. 2026-12-05T10:00, Europe/London unless a zone is given); the clock runs on "
+            "from it. Empty: the real clock."),
     Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
             "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
             "partnership level are shown as 'fewer than N' (0 turns suppression off)."),
@@ -119,6 +125,7 @@ class Config:
     teams_service_urls: tuple[str, ...] = ()
     answer_workers: int = 2
     prepare_answers: bool = True
+    now: datetime | None = None
 
     @property
     def slack_configured(self) -> bool:
@@ -164,7 +171,13 @@ def load_config(environ: dict[str, str] | None = None, **overrides: object) -> C
                                         if s.name.startswith("method_") and s.env in env})
     except ValueError as exc:
         raise ValueError(f"Method setting: {exc} (CSP_METHOD_* variables).") from None
-    return Config(db_path=db_path, busy_timeout_ms=timeout, log_level=level, log_file=log_file,
+    try:
+        start = parse_moment(str(values["now"])) if str(values["now"]).strip() else None
+    except ValueError:
+        raise ValueError(f"CSP_NOW must be an ISO 8601 date or time such as 2026-12-05T10:00, "
+                         f"not '{values['now']}'.") from None
+    return Config(db_path=db_path, now=start, busy_timeout_ms=timeout, log_level=level,
+                  log_file=log_file,
                   suppress_below=suppress, method=method,
                   briefing_max_wait_days=timing["briefing_max_wait_days"],
                   scheduler_catch_up_hours=timing["scheduler_catch_up_hours"],

@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from slack_sdk import WebClient
 
@@ -39,7 +38,7 @@ def send_briefing(services: Services, client: WebClient, effect: SendBriefing,
                      "first.")
     for sub in subs:
         try:
-            result = deliver(services, client, sub["id"], effect.month, now=datetime.now(UTC),
+            result = deliver(services, client, sub["id"], effect.month, now=services.now(),
                              force_reason=effect.force_reason)
             lines.append(f"<#{sub['channel']}>: {describe(result)}")
         except Exception as exc:  # noqa: BLE001 (reported to the asker with a reference)
@@ -81,7 +80,7 @@ def teams_effects(services: Services) -> Callable[[Reply, Context], str | None]:
                 for sub in subs:
                     try:
                         deliver(services, None, sub["id"], effect.month,  # type: ignore[arg-type]
-                                now=datetime.now(UTC), force_reason=effect.force_reason)
+                                now=services.now(), force_reason=effect.force_reason)
                     except Exception as exc:  # noqa: BLE001 (logged with a reference)
                         apology(exc, "briefing send (Teams)")
 

@@ -20,12 +20,13 @@ manual mode bot/scheduler_manual.py.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import logging
 import math
 import threading
 from collections.abc import Callable, Collection
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
@@ -41,7 +42,7 @@ from apscheduler.triggers.date import DateTrigger  # type: ignore[import-untyped
 
 from bot.scheduler_catch_up import missed_runs, parse_stamp, read_schedule, stamp
 from bot.scheduler_lock import SchedulerLock, lock_path_for
-from bot.scheduler_manual import ManualScheduler, run_due_jobs
+from bot.scheduler_manual import ManualScheduler, apscheduler_clock, run_due_jobs
 from bot.schedules import (
     LONDON,
     days_later,
@@ -54,6 +55,7 @@ from bot.schedules import (
 from data import ledger, subscriptions
 from data.briefing_data import data_ready
 from data.errors import DataError
+from data.partnerships import own_date
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -86,7 +88,12 @@ class BriefingScheduler:
         self.services, self.client = services, client
         self.deliver, self.notify = deliver, notify
         self.tz = ZoneInfo(timezone)
-        self.clock = clock or (lambda: datetime.now(self.tz))
+        self.clock = clock or services.now
+        # a clock that is not the real one (CSP_NOW, a test's) drives APScheduler's thread too
+        shifted = clock is not None or (services.clock is not None
+                                        and services.clock.start is not None)
+        self._own_clock = shifted and not manual
+        self._clock_patch = contextlib.ExitStack()
         self.misfire_grace = timedelta(hours=self._setting("scheduler_misfire_grace_hours",
                                                            misfire_grace_hours))
         self.catch_up_window = timedelta(hours=self._setting("scheduler_catch_up_hours",
@@ -106,11 +113,31 @@ class BriefingScheduler:
         self._frozen: datetime | None = None
         self._mutex = threading.RLock()
         self._busy: set[tuple[int, str]] = set()
+        self._told_own_date: set[int] = set()
 
     def _wanted(self, sub: dict[str, Any]) -> bool:
-        """An active subscription on a platform this scheduler posts to."""
-        return bool(sub["active"]) and (self.platforms is None
-                                        or sub["platform"] in self.platforms)
+        """An active subscription on a platform this scheduler posts to, of a partnership that
+        lives on the real date (see `_on_own_date`)."""
+        return (bool(sub["active"])
+                and (self.platforms is None or sub["platform"] in self.platforms)
+                and own_date(self.services.db(), sub["partnership"]) is None)
+
+    def _on_own_date(self, subs: list[dict[str, Any]]) -> None:
+        """A demonstration or training partnership (`as_of` in its file) lives on its own
+        date, which never comes round again: its subscriptions are not scheduled, so it is
+        never posted a real-time month's briefing nor its admins told that month's figures are
+        missing. Said once per subscription, with the command that posts its own month."""
+        db = self.services.db()
+        for sub in subs:
+            day = own_date(db, sub["partnership"]) if sub["active"] else None
+            if day is None or sub["id"] in self._told_own_date:
+                continue
+            self._told_own_date.add(sub["id"])
+            month = (date.fromisoformat(day).replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+            log.info("Subscription %s is not scheduled: partnership %s takes %s as today (as_of: "
+                     "a demonstration or training copy). To post its briefing: cspbot "
+                     "send-briefing --partnership %s --month %s", sub["id"], sub["partnership"],
+                     day, sub["partnership"], month)
 
     def _setting(self, name: str, given: float | None) -> float:
         value = given if given is not None else getattr(self.services.config, name, None)
@@ -144,6 +171,8 @@ class BriefingScheduler:
                         "file %s); this one will not post any.", self.services.config.db_path,
                         self.lock_path)
             return False
+        if self._own_clock:
+            self._clock_patch.enter_context(apscheduler_clock(self.clock))
         self._scheduler.start()
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
         self.rebuild(force=True)
@@ -160,6 +189,7 @@ class BriefingScheduler:
             return
         if self._scheduler.running:
             self._scheduler.shutdown(wait=wait)
+        self._clock_patch.close()
         self._store_lock.release()
 
     # --- jobs --------------------------------------------------------------------------------
@@ -173,8 +203,10 @@ class BriefingScheduler:
             version = subscriptions.version(db)
             if version == self._version and not force:
                 return False
+            subs = subscriptions.active(db)
+            self._on_own_date(subs)
             wanted = {s["id"]: (s["schedule"], s["time_zone"] or LONDON)
-                      for s in subscriptions.active(db) if self._wanted(s)}
+                      for s in subs if self._wanted(s)}
             for sub_id in [s for s in self._installed if s not in wanted]:
                 self._remove(f"sub:{sub_id}")
                 del self._installed[sub_id]

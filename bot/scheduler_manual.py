@@ -9,7 +9,7 @@ race with, and nobody sleeps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from typing import Any
@@ -64,18 +64,28 @@ def run_due_jobs(scheduler: ManualScheduler, moment: datetime) -> list[str]:
 
 @contextmanager
 def freeze_apscheduler_clock(moment: datetime) -> Iterator[None]:
-    """APScheduler 3 reads the time with `datetime.now(tz)` in schedulers/base.py (due jobs)
-    and executors/base.py (the misfire check): make both read `moment` for a while."""
+    """APScheduler's clock reads `moment` for a while (see `apscheduler_clock`)."""
+    with apscheduler_clock(lambda: moment):
+        yield
 
-    class _Frozen(datetime):
+
+@contextmanager
+def apscheduler_clock(read: Callable[[], datetime]) -> Iterator[None]:
+    """APScheduler 3 reads the time with `datetime.now(tz)` in schedulers/base.py (due jobs, the
+    wait until the next one) and executors/base.py (the misfire check): make both read `read()`
+    for a while. The bot's clock under CSP_NOW (tests and rehearsals) and the manual mode use
+    it; it is process-wide, so only one scheduler of a process may use it at a time."""
+
+    class _Clocked(datetime):
         @classmethod
         def now(cls, tz: Any = None) -> datetime:  # type: ignore[override]
+            moment = read()
             return moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
 
     modules = (_schedulers_base, _executors_base)
     saved = [module.datetime for module in modules]
     for module in modules:
-        module.datetime = _Frozen
+        module.datetime = _Clocked
     try:
         yield
     finally:

@@ -7,11 +7,12 @@ import logging
 import threading
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 import sqlite_utils
 
+from bot.clock import Clock
 from bot.config import Config, open_store
 from handlers.reply import Reply, Text
 from handlers.router import Settings
@@ -27,7 +28,12 @@ class Services:
     config: Config
     partnership: str | None = None
     workers: AnswerWorkers | None = None  # `cspbot run`'s answer worker processes
+    clock: Clock | None = None  # None: the clock the settings give (CSP_NOW, or real time)
     _local: threading.local = field(default_factory=threading.local, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.clock is None:
+            self.clock = Clock(self.config.now)
 
     def db(self) -> sqlite_utils.Database:
         """This thread's connection to the store (SQLite connections are not shared)."""
@@ -39,9 +45,15 @@ class Services:
         return Settings(method=self.config.method, suppress_below=self.config.suppress_below,
                         partnership=self.partnership)
 
-    @staticmethod
-    def today() -> str:
-        return date.today().isoformat()
+    def now(self) -> datetime:
+        """The time now (UTC), by the bot's clock."""
+        assert self.clock is not None
+        return self.clock.now()
+
+    def today(self) -> str:
+        """Today's date (Europe/London, YYYY-MM-DD), by the bot's clock."""
+        assert self.clock is not None
+        return self.clock.today().isoformat()
 
 
 def apology(exc: BaseException, where: str) -> Reply:

@@ -116,5 +116,11 @@ def own_indicators(db: sqlite_utils.Database, pid: str) -> set[str]:
 def partnership_today(db: sqlite_utils.Database, pid: str, today: str) -> str:
     """`today`, or the date a demonstration or training partnership takes as today (its
     file's `as_of`)."""
+    return own_date(db, pid) or today
+
+
+def own_date(db: sqlite_utils.Database, pid: str) -> str | None:
+    """The date a demonstration or training partnership lives on (its file's `as_of`,
+    YYYY-MM-DD); None for a partnership that lives on the real date."""
     row = db.execute("SELECT as_of FROM partnerships WHERE id = ?", (pid,)).fetchone()
-    return str(row[0]) if row and row[0] else today
+    return str(row[0]) if row and row[0] else None

@@ -55,7 +55,10 @@ def unsubscribe(db: sqlite_utils.Database, partnership: str, platform: str,
 
 
 def version(db: sqlite_utils.Database) -> str:
-    """Changes whenever a subscription changes: the scheduler rebuilds its jobs then."""
+    """Changes whenever a subscription changes, or a partnership's own date (`as_of`): the
+    scheduler rebuilds its jobs then."""
     row = db.execute("SELECT COUNT(*), COALESCE(GROUP_CONCAT(id || ':' || schedule || ':' || "
                      "active, ','), '') FROM subscriptions").fetchone()
-    return f"{row[0]}|{row[1]}"
+    dates = db.execute("SELECT COALESCE(GROUP_CONCAT(id || ':' || as_of, ','), '') "
+                       "FROM partnerships WHERE as_of IS NOT NULL").fetchone()
+    return f"{row[0]}|{row[1]}|{dates[0]}"

@@ -4,6 +4,7 @@ and notify callables that record their calls and write the ledger as the real on
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -76,10 +77,13 @@ class Fakes:
 
 @pytest.fixture
 def store(tmp_path: Path) -> SimpleNamespace:
-    """The demo store, its file subscription switched off, and one chat subscription."""
+    """The demo store, its file subscription switched off, and one chat subscription. The
+    partnership lives on the test's clock: the demo's own date (`as_of`) is cleared."""
     path = tmp_path / "store" / "csp.db"
     db = open_db(path)
     load_demo(db)
+    db.execute("UPDATE partnerships SET as_of = NULL")
+    db.conn.commit()
     for sub in subscriptions.active(db):
         subscriptions.unsubscribe(db, sub["partnership"], sub["platform"], sub["channel"])
     sub_id = subscriptions.subscribe(db, "kettering", "slack", "C0TEST", "working day 3 at 09:00")
@@ -362,21 +366,26 @@ def test_clock_change_sunday_fires_once(store: SimpleNamespace) -> None:
 
 def test_only_one_of_two_processes_takes_the_lock(store: SimpleNamespace) -> None:
     script = textwrap.dedent("""
+        import os
         import sys
         from bot.config import load_config
         from bot.scheduler import BriefingScheduler
         from bot.services import Services
 
         none = lambda *args, **kwargs: None
-        scheduler = BriefingScheduler(Services(load_config({"CSP_DB_PATH": sys.argv[1]})),
-                                      deliver=none, notify=none)
+        scheduler = BriefingScheduler(
+            Services(load_config({**os.environ, "CSP_DB_PATH": sys.argv[1]})),
+            deliver=none, notify=none)
         held = scheduler.start()
         print("holds the lock" if held else "no lock", len(scheduler.jobs), flush=True)
         sys.stdin.read()  # until the test closes stdin
         scheduler.shutdown(wait=False)
     """)
+    # on the test's clock (mid-month: nothing due to catch up), whatever the real date
+    env = {**os.environ, "CSP_NOW": "2010-05-20T12:00"}
     processes = [subprocess.Popen([sys.executable, "-c", script, str(store.path)], cwd=ROOT,
-                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+                                  env=env)
                  for _ in range(2)]
     try:
         lines = [p.stdout.readline().strip() for p in processes]  # type: ignore[union-attr]
@@ -445,3 +454,31 @@ def test_missing_note_is_plain_and_short() -> None:
         "was due, so it is posted without them. Missing: police.uk figures for 2010-04.")
     long = missing_note("2010-04", [f"indicator {i}" for i in range(20)], 10)
     assert long.endswith("indicator 11; and 8 more.")
+
+
+@pytest.mark.parametrize("moment", [local(2026, 12, 5, 10), local(2027, 1, 6, 9, 30),
+                                    local(2010, 4, 7, 9, 30)])
+def test_a_partnership_on_its_own_date_is_never_scheduled(
+        store: SimpleNamespace, moment: datetime, caplog: pytest.LogCaptureFixture) -> None:
+    """The demo takes 7 April 2010 as today (as_of): whatever the clock says, its subscription
+    is never run, nothing is caught up, nobody is told figures are missing; the log says how
+    to post its own month."""
+    store.db.execute("UPDATE partnerships SET as_of = '2010-04-07'")
+    store.db.conn.commit()
+    clock, fakes = Clock(moment), Fakes()
+    scheduler = make(store, clock, fakes)
+    caplog.set_level("INFO", logger="cspbot.scheduler")
+    scheduler.start()
+    assert scheduler.jobs == ["poll"]
+    assert scheduler.catch_up() == []
+    for hours in range(0, 24 * 40, 6):  # forty days of the clock running on
+        clock.now = moment + timedelta(hours=hours)
+        scheduler.run_due()
+    assert fakes.delivered == [] and fakes.notices == []
+    assert ledger.current(store.db, store.sub, "2026-11") is None
+    assert "cspbot send-briefing --partnership kettering --month 2010-03" in caplog.text
+    # the partnership reloaded without its own date goes back on the real clock at once
+    store.db.execute("UPDATE partnerships SET as_of = NULL")
+    store.db.conn.commit()
+    assert scheduler.rebuild() and scheduler.jobs == ["poll", f"sub:{store.sub}"]
+    scheduler.shutdown()

@@ -83,10 +83,30 @@ def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
         base = f"http://127.0.0.1:{port}"
         try:
             wait_for(lambda: healthy(base), timeout=30)
+            wait_for(lambda: "is not scheduled" in (tmp / "csp.log").read_text(),
+                     what="the scheduler's start")
             yield Bot(f"{base}/slack/events", fake, store)
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def test_the_demo_lives_on_its_own_date_and_is_posted_nothing_by_the_scheduler(
+        bot: Bot) -> None:
+    """The demo takes 7 April 2010 as today: on any real date, starting the bot posts no
+    briefing and tells no admin that a real month's figures are missing."""
+    log = (bot.store.parent / "csp.log").read_text()
+    assert ("Subscription 1 is not scheduled: partnership kettering takes 2010-04-07 as today"
+            in log)
+    assert "cspbot send-briefing --partnership kettering --month 2010-03" in log
+    db = open_db(bot.store)
+    try:
+        assert db.execute("SELECT COUNT(*) FROM deliveries").fetchone()[0] == 0
+    finally:
+        db.close()
+    notices = [c for c in bot.fake.calls if c.method == "chat.postMessage"
+               and "monthly briefing" in json.dumps(c.params)]
+    assert notices == []
 
 
 def test_indicator_answer_is_private_with_its_chart_in_a_direct_message(bot: Bot) -> None:

@@ -8,7 +8,7 @@ answers 429 with Retry-After, as Slack does.
 
 Measures:
   * the build of the briefing (build_monthly, once: every channel shares it);
-  * the delivery: bot.delivery.deliver() for every subscription from a thread pool of
+  * the delivery: bot.delivery.deliver.deliver() for every subscription from a thread pool of
     --workers threads, the real slack_sdk client and its retry handlers, the real pacing (one
     post a second per channel, --pace to change it) and real sleeps: total wall time, each
     channel's time (median, max), the 429s the fake answered (each one a retry by slack_sdk),
@@ -42,10 +42,10 @@ for folder in (ROOT, ROOT / "tests"):
 
 from fakes.slack_api import FakeSlack  # noqa: E402
 
-from bot import delivery  # noqa: E402
 from bot.config import load_config  # noqa: E402
+from bot.delivery import deliver as delivery  # noqa: E402
 from bot.services import Services  # noqa: E402
-from bot.slack_client import make_client  # noqa: E402
+from bot.slack.client import make_client  # noqa: E402
 from data import ledger  # noqa: E402
 from data.db import open_db  # noqa: E402
 from data.demo import load_demo  # noqa: E402

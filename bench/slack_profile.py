@@ -34,10 +34,10 @@ def in_process_profile(store: Store, fake: FakeSlack) -> dict[str, Any]:
     from slack_sdk.webhook import WebhookClient
 
     from bot.config import load_config
-    from bot.render_slack import render_message
     from bot.services import Services
-    from bot.slack_client import make_client
-    from bot.slack_send import direct_channel, upload_charts
+    from bot.slack.client import make_client
+    from bot.slack.render import render_message
+    from bot.slack.send import direct_channel, upload_charts
     from briefings.indicator import judge
     from handlers.reply import Context, Reply
     from handlers.router import dispatch

@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path:
 
 from click.testing import CliRunner  # noqa: E402
 
-from bot.cli import cli  # noqa: E402
+from bot.cli.main import cli  # noqa: E402
 from data.catalogue import DERIVED, POLICE_TYPES  # noqa: E402
 
 PID, NAME = "benchford", "Benchford Community Safety Partnership"

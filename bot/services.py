@@ -8,17 +8,13 @@ import threading
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 import sqlite_utils
 
 from bot.clock import Clock
 from bot.config import Config, open_store
-from handlers.reply import Reply, Text
-from handlers.router import Settings
-
-if TYPE_CHECKING:
-    from bot.answer_workers import AnswerWorkers
+from handlers.reply import CspError, Reply, Text
+from handlers.router import Settings, error_reply
 
 log = logging.getLogger("cspbot")
 
@@ -27,7 +23,6 @@ log = logging.getLogger("cspbot")
 class Services:
     config: Config
     partnership: str | None = None
-    workers: AnswerWorkers | None = None  # `cspbot run`'s answer worker processes
     clock: Clock | None = None  # None: the clock the settings give (CSP_NOW, or real time)
     _local: threading.local = field(default_factory=threading.local, repr=False)
 
@@ -54,6 +49,15 @@ class Services:
         """Today's date (Europe/London, YYYY-MM-DD), by the bot's clock."""
         assert self.clock is not None
         return self.clock.today().isoformat()
+
+
+def reply_to(exc: BaseException, where: str) -> Reply:
+    """What the user reads when `exc` stopped their command: a CspError says what to do (by the
+    handlers' rules); anything else is logged with a reference and apologised for. Each front
+    end calls this in its one place where exceptions become messages."""
+    if isinstance(exc, CspError):
+        return error_reply(exc)
+    return apology(exc, where)
 
 
 def apology(exc: BaseException, where: str) -> Reply:

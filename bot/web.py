@@ -17,7 +17,7 @@ from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_r
 from starlette.concurrency import run_in_threadpool
 
 if TYPE_CHECKING:
-    from bot.teams_app import TeamsBot
+    from bot.teams.app import TeamsBot
 
 
 def build_web_app(slack: App | None, teams: TeamsBot | None = None) -> FastAPI:

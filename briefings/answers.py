@@ -4,7 +4,7 @@ An answer (sentence, facts, chart) depends only on the store's data, the method 
 this code. `indicator_answer` keeps each one under a version made of those three, in memory and
 in the store (data/answers.py), where every process on the store finds it, across restarts.
 `prepare_answers` works out every latest-month answer a partnership can be asked for; the
-running bot does so after each import (bot/answer_preparer.py), so that people asking in chat do
+running bot does so after each import (bot/answers/preparer.py), so that people asking in chat do
 not wait for a chart to be drawn. A question asked by several people at once is worked out once.
 
 This module stays light: the statistics and plotting libraries load only where an answer is

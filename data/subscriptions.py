@@ -1,7 +1,7 @@
 """Subscriptions: where and when a partnership's monthly briefing is posted.
 
 They come from partnership files (source 'file') or from chat (`/csp subscribe`, source
-'chat'). Schedules are checked by bot/schedules.py; here they are only stored.
+'chat'). Schedules are checked by bot/scheduler/schedules.py; here they are only stored.
 """
 
 from __future__ import annotations

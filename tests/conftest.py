@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import cli
+from bot.cli.main import cli
 from data.db import open_db
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -1,4 +1,4 @@
-"""The bot's answer worker processes and answer preparation (bot/answer_workers.py), through a
+"""The bot's answer worker processes and answer preparation (bot/answers/workers.py), through a
 real `cspbot run --http` against the local fake Slack, and the preparer in process."""
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from fakes.slack_api import FakeSlack
 from fakes.slack_signing import post_signed, sign, slash_command
 from fakes.waiting import healthy, wait_for
 
-from bot.answer_preparer import AnswerPreparer
-from bot.cli import cli
+from bot.answers.preparer import AnswerPreparer
+from bot.cli.main import cli
 from bot.config import load_config
 from bot.services import Services
 from briefings import answers
@@ -187,16 +187,16 @@ def test_a_command_no_worker_can_take_is_answered_in_the_bots_process(
         demo_store: Path, tmp_path: Path) -> None:
     from slack_bolt.request import BoltRequest
 
-    from bot.answer_workers import AnswerWorkers
-    from bot.slack_app import build_app
+    from bot.answers.workers import AnswerWorkers
+    from bot.slack.app import build_app
 
     store = copy_of(demo_store, tmp_path)
     config = load_config({"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(tmp_path / "log")})
     workers = AnswerWorkers(config, 1, eager=False)
     workers.close()  # a bot whose workers are stopping: none takes the command
-    services = Services(config, workers=workers)
+    services = Services(config)
     with FakeSlack(token=TOKEN) as fake:
-        app = build_app(services, TOKEN, SECRET, fake.url)
+        app = build_app(services, TOKEN, SECRET, fake.url, workers=workers)
         url = fake.response_url()
         body = slash_command("vehicle crime", ADMIN, CHANNEL, url).decode()
         ts = int(time.time())

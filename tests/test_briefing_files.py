@@ -19,7 +19,7 @@ import matplotlib.image
 import pytest
 from click.testing import CliRunner, Result
 
-from bot.cli import cli
+from bot.cli.main import cli
 from briefings.charts import MAX_PNG_BYTES
 from data.db import open_db
 

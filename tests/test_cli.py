@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.config import SETTINGS
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
@@ -129,7 +129,7 @@ def test_an_unexpected_error_shows_a_reference_not_a_traceback(cspbot, monkeypat
     def broken(*args: object) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr("bot.commands_store.store_status", broken)
+    monkeypatch.setattr("bot.cli.store.store_status", broken)
     result = cspbot("status")
     assert result.exit_code == 1
     assert "Sorry, something went wrong (reference " in result.output

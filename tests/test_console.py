@@ -1,4 +1,4 @@
-"""The console front end (bot/console.py), driven in process as a person would type."""
+"""The console front end (bot/cli/console.py), driven in process as a person would type."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from bot.cli.console import run_console
 from bot.config import load_config
-from bot.console import run_console
 from bot.services import Services
 from data.db import open_db
 from data.demo import load_demo

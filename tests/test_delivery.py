@@ -1,4 +1,4 @@
-"""Delivery of the monthly briefing (bot/delivery.py) against the local fake Slack Web API.
+"""Delivery of the monthly briefing (bot/delivery/deliver.py) against the local fake Slack Web API.
 
 A real SQLite store with the demo partnership (built once for the module), one subscription per
 test (its own channel), the real slack_sdk client with its retry handlers. The pacing and upload
@@ -25,9 +25,9 @@ import pytest
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
 
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.config import load_config
-from bot.delivery import (
+from bot.delivery.deliver import (
     PACER,
     ChannelPacer,
     DeliveryResult,
@@ -35,10 +35,10 @@ from bot.delivery import (
     monthly_briefing,
     notify_waiting,
 )
-from bot.render_briefing_slack import briefing_parts, late_note
-from bot.render_slack import MAX_MESSAGE_BLOCKS, SECTION_CHARS
+from bot.delivery.parts import briefing_parts, late_note
 from bot.services import Services
-from bot.slack_client import make_client
+from bot.slack.client import make_client
+from bot.slack.render import MAX_MESSAGE_BLOCKS, SECTION_CHARS, render_message
 from data import ledger
 from data.db import open_db
 from data.demo import load_demo
@@ -80,7 +80,8 @@ class World:
                               cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
-UNPACED_CSPBOT = "import bot.delivery, bot.cli; bot.delivery.PACER.interval = 0; bot.cli.main()"
+UNPACED_CSPBOT = ("import bot.slack.posting, bot.cli.main; bot.slack.posting.PACER.interval = 0; "
+                  "bot.cli.main.main()")
 
 
 @pytest.fixture(scope="module")
@@ -273,10 +274,10 @@ def test_the_messages_keep_to_slacks_limits(world: World) -> None:
                                revisions=[f"2010-0{i % 9 + 1} x: 1 -> 2" for i in range(40)])
     parts = briefing_parts(huge, "late", "missing")
     for part in parts:
-        if part.message is None:
-            assert part.chart is not None and len(part.chart.alt_text) <= 1000
+        if part.chart is not None:
+            assert len(part.chart.alt_text) <= 1000
             continue
-        blocks = part.message.blocks
+        blocks = render_message(part.reply).blocks
         assert len(blocks) <= MAX_MESSAGE_BLOCKS
         assert all(len(b["text"]["text"]) <= SECTION_CHARS for b in blocks
                    if b["type"] == "section" and "text" in b)
@@ -342,9 +343,9 @@ KILLABLE = """
 import os, sys, time
 from datetime import UTC, datetime
 from bot.config import load_config
-from bot.delivery import deliver
+from bot.delivery.deliver import deliver
 from bot.services import Services
-from bot.slack_client import make_client
+from bot.slack.client import make_client
 
 marker, stop_at, subscription = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 waits = 0

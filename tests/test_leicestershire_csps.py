@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, SHARED_DATA, policeuk
 
-from bot.cli import cli
+from bot.cli.main import cli
 from data.catalogue import POLICE_TYPES
 from data.db import open_db
 from data.partnership import LoadReport, load_partnership

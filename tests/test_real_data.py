@@ -112,7 +112,7 @@ def cspbot_on(tmp_path: Path):  # type: ignore[no-untyped-def]
     """Run the CLI in-process against a given store."""
     from click.testing import CliRunner
 
-    from bot.cli import cli
+    from bot.cli.main import cli
 
     def run(store: Path, *args: str):  # type: ignore[no-untyped-def]
         env = {"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(tmp_path / "csp.log")}

@@ -11,8 +11,8 @@ import pytest
 from slack_sdk.models.blocks import Block
 from slack_sdk.models.views import View
 
-from bot.escape import escape_slack, fit, split
-from bot.render_slack import (
+from bot.slack.escape import escape_slack, fit, split
+from bot.slack.render import (
     RenderedMessage,
     button_id,
     read_submission,

@@ -16,9 +16,10 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from fakes.manual_scheduler import manual_backend, run_due
 
 from bot.config import load_config
-from bot.scheduler import BriefingScheduler
+from bot.scheduler.scheduler import BriefingScheduler
 from bot.services import Services
 from data import ledger, subscriptions
 from data.db import open_db
@@ -43,7 +44,7 @@ class Clock:
 
 @dataclass
 class Fakes:
-    """deliver() and notify_waiting() as bot.delivery has them, recording every call."""
+    """deliver() and notify_waiting() as bot.delivery.deliver has them, recording every call."""
 
     delivered: list[dict[str, Any]] = field(default_factory=list)
     notices: list[dict[str, Any]] = field(default_factory=list)
@@ -94,7 +95,7 @@ def store(tmp_path: Path) -> SimpleNamespace:
 
 def make(store: SimpleNamespace, clock: Clock, fakes: Fakes, **options: Any) -> BriefingScheduler:
     return BriefingScheduler(store.services, client="client", deliver=fakes.deliver,
-                             notify=fakes.notify, clock=clock, manual=True, **options)
+                             notify=fakes.notify, clock=clock, backend=manual_backend, **options)
 
 
 def add_april_2010(db: Any) -> None:
@@ -114,17 +115,17 @@ def test_job_fires_at_the_scheduled_minute_and_not_before(store: SimpleNamespace
     assert job.next_run_time == local(2010, 4, 7, 9)
     for moment in (local(2010, 4, 6, 9), local(2010, 4, 7, 8, 59), local(2010, 4, 7, 8, 59, 59)):
         clock.now = moment
-        scheduler.run_due()
+        run_due(scheduler)
     assert fakes.delivered == []
     clock.now = local(2010, 4, 7, 9)
-    assert f"sub:{store.sub}" in scheduler.run_due()
+    assert f"sub:{store.sub}" in run_due(scheduler)
     assert fakes.delivered == [{"subscription": store.sub, "period": "2010-03",
                                 "now": local(2010, 4, 7, 9), "late": False,
                                 "missing_note": None}]
     assert fakes.delivered[0]["now"].utcoffset() == timedelta(0)  # 08:00 UTC, BST
     for moment in (local(2010, 4, 7, 9, 1), local(2010, 4, 8, 9), local(2010, 5, 5, 9)):
         clock.now = moment
-        scheduler.run_due()
+        run_due(scheduler)
     assert len(fakes.delivered) == 1
     assert fakes.notices == []
     # next month: working day 3 of May 2010 is Thu 6 (Mon 3 was the May Day holiday)
@@ -140,18 +141,18 @@ def test_missed_run_is_caught_up_once_at_start(store: SimpleNamespace) -> None:
     clock, fakes = Clock(local(2010, 4, 8, 7, 30)), Fakes()
     first = make(store, clock, fakes)
     first.start()
-    first.run_due()
+    run_due(first)
     assert fakes.delivered == [{"subscription": store.sub, "period": "2010-03",
                                 "now": local(2010, 4, 8, 7, 30), "late": True,
                                 "missing_note": None}]
     assert ledger.current(store.db, store.sub, "2010-03")["late"] == 1
-    first.run_due(local(2010, 4, 9))
+    run_due(first, local(2010, 4, 9))
     first.shutdown()
     # a second start (a restart an hour later) posts nothing
     clock.now = local(2010, 4, 8, 8, 30)
     second = make(store, clock, fakes)
     second.start()
-    second.run_due()
+    run_due(second)
     assert len(fakes.delivered) == 1
     second.shutdown()
 
@@ -161,12 +162,12 @@ def test_a_run_missed_longer_ago_than_the_window_is_not_caught_up(
     clock, fakes = Clock(local(2010, 4, 9, 9, 1)), Fakes()  # 48 hours and a minute late
     scheduler = make(store, clock, fakes)
     scheduler.start()
-    scheduler.run_due()
+    run_due(scheduler)
     assert fakes.delivered == []
     scheduler.shutdown()
     scheduler = make(store, clock, fakes, catch_up_hours=72)
     scheduler.start()
-    scheduler.run_due()
+    run_due(scheduler)
     assert [c["late"] for c in fakes.delivered] == [True]
     scheduler.shutdown()
 
@@ -175,7 +176,7 @@ def test_started_at_the_very_minute_posts_once_on_time(store: SimpleNamespace) -
     clock, fakes = Clock(local(2010, 4, 7, 9)), Fakes()
     scheduler = make(store, clock, fakes)
     scheduler.start()
-    scheduler.run_due()
+    run_due(scheduler)
     assert [(c["period"], c["late"]) for c in fakes.delivered] == [("2010-03", False)]
     scheduler.shutdown()
 
@@ -188,13 +189,13 @@ def test_a_run_later_than_the_misfire_grace_is_still_posted_marked_late(
     scheduler = make(store, clock, fakes)
     scheduler.start()
     clock.now = local(2010, 4, 7, 16)
-    scheduler.run_due()
+    run_due(scheduler)
     assert [(c["period"], c["late"], c["now"]) for c in fakes.delivered] == \
         [("2010-03", True, local(2010, 4, 7, 16))]
     # within the grace it is simply run (not late)
     clock.now = local(2010, 5, 6, 14, 59)
     add_april_2010(store.db)
-    scheduler.run_due()
+    run_due(scheduler)
     assert [(c["period"], c["late"]) for c in fakes.delivered][1:] == [("2010-04", False)]
     scheduler.shutdown()
 
@@ -206,7 +207,7 @@ def test_data_not_loaded_means_no_post_one_notice_and_a_retry_next_day(
     scheduler = make(store, clock, fakes)
     scheduler.start()
     clock.now = local(2010, 5, 6, 9)  # working day 3 (Mon 3 May was a bank holiday)
-    scheduler.run_due()
+    run_due(scheduler)
     assert fakes.delivered == []
     assert len(fakes.notices) == 1
     notice = fakes.notices[0]
@@ -220,20 +221,20 @@ def test_data_not_loaded_means_no_post_one_notice_and_a_retry_next_day(
     assert scheduler._scheduler.get_job(retries[0]).next_run_time == local(2010, 5, 7, 9)
     # the next day: still nothing, and no second notice
     clock.now = local(2010, 5, 7, 9)
-    assert retries[0] in scheduler.run_due()
+    assert retries[0] in run_due(scheduler)
     assert fakes.delivered == [] and len(fakes.notices) == 1
     assert [j for j in scheduler.jobs if j.startswith("retry:")] == \
         [f"retry:{store.sub}:2010-04:20100508T080000"]
     # April's figures arrive; the next retry posts, without a missing note
     add_april_2010(store.db)
     clock.now = local(2010, 5, 8, 9)
-    scheduler.run_due()
+    run_due(scheduler)
     assert fakes.delivered == [{"subscription": store.sub, "period": "2010-04",
                                 "now": local(2010, 5, 8, 9), "late": False,
                                 "missing_note": None}]
     assert not [j for j in scheduler.jobs if j.startswith("retry:")]
     clock.now = local(2010, 5, 20, 9)
-    scheduler.run_due()
+    run_due(scheduler)
     assert len(fakes.delivered) == 1 and len(fakes.notices) == 1
     scheduler.shutdown()
 
@@ -244,10 +245,10 @@ def test_after_max_wait_days_it_posts_with_a_missing_note(store: SimpleNamespace
     scheduler.start()
     for day in range(6, 16):  # 6 May (due) to 15 May: waiting, retrying daily
         clock.now = local(2010, 5, day, 9)
-        scheduler.run_due()
+        run_due(scheduler)
         assert fakes.delivered == [], day
     clock.now = local(2010, 5, 16, 9)  # ten days after it was due (CSP_BRIEFING_MAX_WAIT_DAYS)
-    scheduler.run_due()
+    run_due(scheduler)
     assert len(fakes.notices) == 1
     assert len(fakes.delivered) == 1
     note = fakes.delivered[0]["missing_note"]
@@ -263,16 +264,16 @@ def test_max_wait_is_a_setting_and_a_restart_resumes_the_wait(store: SimpleNames
     clock, fakes = Clock(local(2010, 5, 6, 9)), Fakes()
     scheduler = make(store, clock, fakes, max_wait_days=3)
     scheduler.start()  # started at the very minute: the job is due now
-    scheduler.run_due()
+    run_due(scheduler)
     assert len(fakes.notices) == 1 and fakes.delivered == []
     scheduler.shutdown()  # the retry job dies with the process
     clock.now = local(2010, 5, 8, 12)
     restarted = make(store, clock, fakes, max_wait_days=3)
     restarted.start()
-    restarted.run_due()  # resumes the wait: no post, no second notice, a retry tomorrow
+    run_due(restarted)  # resumes the wait: no post, no second notice, a retry tomorrow
     assert fakes.delivered == [] and len(fakes.notices) == 1
     clock.now = local(2010, 5, 9, 9)
-    restarted.run_due()
+    run_due(restarted)
     assert len(fakes.delivered) == 1 and fakes.delivered[0]["missing_note"]
     restarted.shutdown()
 
@@ -282,11 +283,11 @@ def test_a_failed_delivery_is_retried_from_the_ledger(store: SimpleNamespace) ->
     scheduler = make(store, clock, fakes)
     scheduler.start()
     clock.now = local(2010, 4, 7, 9)
-    scheduler.run_due()
+    run_due(scheduler)
     assert len(fakes.delivered) == 1
     fakes.fail = False
     clock.now = local(2010, 4, 7, 10)
-    scheduler.run_due()
+    run_due(scheduler)
     assert len(fakes.delivered) == 2
     assert ledger.current(store.db, store.sub, "2010-03")["state"] == "delivered"
     scheduler.shutdown()
@@ -318,7 +319,7 @@ def test_rebuild_picks_up_subscription_changes(store: SimpleNamespace) -> None:
     new = subscriptions.subscribe(other, "kettering", "slack", "C0OTHER", "day 5 at 10:30")
     assert f"sub:{new}" not in scheduler.jobs
     clock.now = local(2010, 4, 1, 0, 1)
-    scheduler.run_due()  # the minute's poll
+    run_due(scheduler)  # the minute's poll
     assert f"sub:{new}" in scheduler.jobs
     assert scheduler._scheduler.get_job(f"sub:{new}").next_run_time == local(2010, 4, 5, 10, 30)
     # a changed schedule replaces the job; an unsubscribed channel loses it
@@ -328,7 +329,7 @@ def test_rebuild_picks_up_subscription_changes(store: SimpleNamespace) -> None:
     assert scheduler.jobs == ["poll", f"sub:{new}"]
     assert scheduler._scheduler.get_job(f"sub:{new}").next_run_time == local(2010, 4, 1, 8)
     clock.now = local(2010, 4, 1, 8)
-    scheduler.run_due()
+    run_due(scheduler)
     assert [(c["subscription"], c["period"]) for c in fakes.delivered] == [(new, "2010-03")]
     other.close()
     scheduler.shutdown()
@@ -356,7 +357,7 @@ def test_clock_change_sunday_fires_once(store: SimpleNamespace) -> None:
     moment = clock.now.astimezone(UTC)
     while moment < datetime(2026, 10, 25, 4, tzinfo=UTC):
         clock.now = moment
-        scheduler.run_due()
+        run_due(scheduler)
         moment += timedelta(minutes=10)
     assert [c["now"].astimezone(UTC) for c in fakes.delivered] == \
         [datetime(2026, 10, 25, 0, 30, tzinfo=UTC)]
@@ -369,7 +370,7 @@ def test_only_one_of_two_processes_takes_the_lock(store: SimpleNamespace) -> Non
         import os
         import sys
         from bot.config import load_config
-        from bot.scheduler import BriefingScheduler
+        from bot.scheduler.scheduler import BriefingScheduler
         from bot.services import Services
 
         none = lambda *args, **kwargs: None
@@ -402,11 +403,11 @@ def test_a_notifier_that_keeps_no_flag_is_still_called_once(store: SimpleNamespa
     scheduler = BriefingScheduler(store.services, deliver=Fakes().deliver,
                                   notify=lambda services, client, row, missing:
                                   calls.append(missing),
-                                  clock=clock, manual=True)
+                                  clock=clock, backend=manual_backend)
     scheduler.start()
     for day in (6, 7, 8):
         clock.now = local(2010, 5, day, 9)
-        scheduler.run_due()
+        run_due(scheduler)
     assert len(calls) == 1
     assert ledger.current(store.db, store.sub, "2010-04")["notified_waiting"] == 1
     scheduler.shutdown()
@@ -426,11 +427,11 @@ def test_platforms_and_subscriptions_the_deliverer_refuses(store: SimpleNamespac
         raise DataError(f"There is no active Slack subscription {subscription_id}.")
 
     everything = BriefingScheduler(store.services, deliver=refuse, notify=Fakes().notify,
-                                   clock=clock, manual=True)
+                                   clock=clock, backend=manual_backend)
     everything.start()
     assert everything.jobs == ["poll", f"sub:{store.sub}", f"sub:{teams}"]
     clock.now = local(2010, 4, 7, 9)
-    everything.run_due()  # refused (logged), and not retried every hour
+    run_due(everything)  # refused (logged), and not retried every hour
     assert not [j for j in everything.jobs if j.startswith("retry:")]
     everything.shutdown()
 
@@ -439,7 +440,7 @@ def test_the_real_delivery_functions_take_what_the_scheduler_passes(
         store: SimpleNamespace) -> None:
     import inspect
 
-    delivery = pytest.importorskip("bot.delivery")
+    delivery = pytest.importorskip("bot.delivery.deliver")
     inspect.signature(delivery.deliver).bind(store.services, None, store.sub, "2010-03",
                                              now=local(2010, 4, 7, 9), late=False,
                                              missing_note=None)
@@ -447,7 +448,7 @@ def test_the_real_delivery_functions_take_what_the_scheduler_passes(
 
 
 def test_missing_note_is_plain_and_short() -> None:
-    from bot.scheduler import missing_note
+    from bot.scheduler.scheduler import missing_note
 
     assert missing_note("2010-04", ["police.uk figures for 2010-04"], 10) == (
         "Some figures for April 2010 had still not reached CSP Bot 10 days after this briefing "
@@ -473,7 +474,7 @@ def test_a_partnership_on_its_own_date_is_never_scheduled(
     assert scheduler.catch_up() == []
     for hours in range(0, 24 * 40, 6):  # forty days of the clock running on
         clock.now = moment + timedelta(hours=hours)
-        scheduler.run_due()
+        run_due(scheduler)
     assert fakes.delivered == [] and fakes.notices == []
     assert ledger.current(store.db, store.sub, "2026-11") is None
     assert "cspbot send-briefing --partnership kettering --month 2010-03" in caplog.text

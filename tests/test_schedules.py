@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.schedules import (
+from bot.scheduler.schedules import (
     MonthDayTrigger,
     Schedule,
     WorkingDayTrigger,

@@ -19,7 +19,7 @@ from fakes.slack_api import FakeSlack
 from fakes.slack_signing import interaction, post_signed, slash_command
 from fakes.waiting import healthy, wait_for
 
-from bot.cli import cli
+from bot.cli.main import cli
 from data.db import open_db
 
 SECRET = "test-signing-secret"

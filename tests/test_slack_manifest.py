@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-MANIFEST = Path(__file__).resolve().parents[1] / "bot" / "slack_manifest.json"
+MANIFEST = Path(__file__).resolve().parents[1] / "bot" / "slack" / "manifest.json"
 BOT = Path(__file__).resolve().parents[1] / "bot"
 
 
@@ -30,7 +30,7 @@ def test_the_scopes_cover_every_web_api_method_the_bot_calls() -> None:
               "files_upload_v2": "files:write", "conversations_open": "im:write",
               "views_open": None, "views_publish": None}
     used = set()
-    slack_modules = [*BOT.glob("slack_*.py"), BOT / "effects.py", BOT / "delivery.py"]
+    slack_modules = [*(BOT / "slack").glob("*.py"), *(BOT / "delivery").glob("*.py")]
     for path in slack_modules:
         used |= set(re.findall(r"client\.(\w+)\(", path.read_text()))
     assert used, "the bot's Web API calls should be found"

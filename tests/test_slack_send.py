@@ -1,4 +1,4 @@
-"""Sending a Reply to Slack (bot/slack_send.py) against the local fake Slack Web API."""
+"""Sending a Reply to Slack (bot/slack/send.py) against the local fake Slack Web API."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from typing import Any
 
 from fakes.slack_api import FakeSlack
 
-from bot.slack_client import make_client
-from bot.slack_send import send_reply
+from bot.slack.client import make_client
+from bot.slack.send import send_reply
 from handlers.reply import Chart, Reply, Text
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64

@@ -15,10 +15,10 @@ from fastapi.testclient import TestClient
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
 from test_teams_e2e import APP_ID, TENANT, card_text, message
 
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.config import load_config
 from bot.services import Services
-from bot.teams_app import TeamsBot
+from bot.teams.app import TeamsBot
 from bot.web import build_web_app
 
 

@@ -10,9 +10,9 @@ import pytest
 from fakes.teams_connector import FakeConnector
 from test_teams_post import APP_ID, CHANNEL, TENANT
 
-import bot.teams_client as teams_client
+import bot.teams.connector as teams_client
 from bot.config import load_config
-from bot.delivery import deliver
+from bot.delivery.deliver import deliver
 from bot.services import Services
 from data import ledger, teams_refs
 from data.demo import load_demo

@@ -24,7 +24,7 @@ from click.testing import CliRunner
 from fakes.teams_connector import FakeConnector
 from fakes.waiting import wait_for
 
-from bot.cli import cli
+from bot.cli.main import cli
 from data import subscriptions, teams_refs
 from data.db import open_db
 from handlers.reply import Chart, Context, Facts, Reply, Text

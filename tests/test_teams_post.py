@@ -11,11 +11,11 @@ import httpx
 import pytest
 from fakes.teams_connector import FakeConnector
 
-import bot.teams_client as teams_client
+import bot.teams.connector as teams_client
 from bot.config import load_config
-from bot.render_teams import MAX_MESSAGE_BYTES, card_json, render_card
 from bot.services import Services
-from bot.teams_app import ConversationRef, TeamsBot, conversation_ref
+from bot.teams.app import ConversationRef, TeamsBot, conversation_ref
+from bot.teams.render import MAX_MESSAGE_BYTES, card_json, render_card
 from data import teams_refs
 from handlers.reply import Facts, Reply, Text
 

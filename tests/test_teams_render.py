@@ -1,4 +1,4 @@
-"""Adaptive Cards for Teams (bot/render_teams.py): what Teams rejects or renders badly (version,
+"""Adaptive Cards for Teams (bot/teams/render.py): what Teams rejects or renders badly (version,
 input ids, alt text, size), the budget for charts, markdown and escaping, dialogs read back;
 and every card validated by Microsoft's `adaptivecards` package when Node and npm are here."""
 
@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from bot.cli import cli
-from bot.render_teams import MAX_CARD_BYTES, card_bytes, card_json, render_card, to_markdown
-from bot.render_teams_dialog import dialog_card, form_opener, read_submission, render_dialog
+from bot.cli.main import cli
+from bot.teams.dialog import dialog_card, form_opener, read_submission, render_dialog
+from bot.teams.render import MAX_CARD_BYTES, card_bytes, card_json, render_card, to_markdown
 from data.db import open_db
 from handlers.home import home
 from handlers.reply import Actions, Button, Chart, Context, CspError, Form, Reply, Table, Text

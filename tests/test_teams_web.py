@@ -10,11 +10,11 @@ from fakes.teams_connector import FakeConnector
 from fastapi.testclient import TestClient
 from test_teams_e2e import APP_ID, message
 
-from bot.cli import cli
+from bot.cli.main import cli
 from bot.config import load_config
 from bot.services import Services
-from bot.slack_app import build_app
-from bot.teams_app import TeamsBot
+from bot.slack.app import build_app
+from bot.teams.app import TeamsBot
 from bot.web import build_web_app
 
 

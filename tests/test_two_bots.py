@@ -12,7 +12,7 @@ from fakes.slack_api import FakeSlack
 from fakes.waiting import healthy, wait_for
 from test_slack_e2e import SECRET, TOKEN, free_port
 
-from bot.cli import cli
+from bot.cli.main import cli
 from data.db import open_db
 from data.subscriptions import subscribe
 

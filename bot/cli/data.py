@@ -1,0 +1,160 @@
+"""`cspbot ingest ...` and `cspbot export ...`: figures in and out of the store."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict
+from pathlib import Path
+from typing import IO
+
+import click
+
+from bot.cli import partnership_view as show_p
+from bot.cli import report as show
+from bot.config import Config, open_store
+from data.errors import DataError
+from data.loaders import ingest_csv
+from data.policeuk import ingest_police_uk
+from data.queries import monthly_counts
+from data.values import partnership_values
+
+
+@click.group()
+def ingest() -> None:
+    """Import data into the store."""
+
+
+@ingest.command("police-uk")
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_obj
+def ingest_police(config: Config, paths: tuple[str, ...], as_json: bool) -> None:
+    """Import data.police.uk street-level crime: CSV, .csv.gz, folders or the .zip download.
+
+    The run lands whole or not at all. Re-importing the same files changes nothing; a later
+    download of months already held replaces them and lists every figure it revised.
+    """
+    db = open_store(config)
+    with show.file_progress(enabled=not as_json) as progress:
+        report = ingest_police_uk(db, paths, on_start=progress.start, on_file=progress.advance)
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        show.ingest_report(report)
+
+
+def _csv_command(kind: str, columns: str, what: str) -> click.Command:
+    @click.command(kind, help=f"Import {what} from FILE.csv (columns {columns}).\n\n"
+                   "The file lands whole or not at all; importing it again changes nothing; "
+                   "a later file replaces the figures it repeats and lists those it revised.")
+    @click.argument("file", type=click.Path(dir_okay=False))
+    @click.option("--partnership", "-p", metavar="ID",
+                  help="The partnership the figures belong to (default: the only one).")
+    @click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+    @click.pass_obj
+    def command(config: Config, file: str, partnership: str | None, as_json: bool) -> None:
+        result = ingest_csv(open_store(config), kind, file, partnership)
+        if as_json:
+            click.echo(json.dumps(asdict(result), indent=2))
+        else:
+            show_p.csv_ingest_report(result)
+
+    return command
+
+
+ingest.add_command(_csv_command("values", "month,indicator,area,value",
+                                "monthly values of local indicators"))
+ingest.add_command(_csv_command("survey", "indicator,area,wave,fieldwork_end,percent,"
+                                "weighted_count,base_n,design_effect", "survey waves"))
+ingest.add_command(_csv_command("population", "area,financial_year,population",
+                                "population by financial year (for rates per 1,000)"))
+
+
+@click.group()
+def export() -> None:
+    """Export figures from the store."""
+
+
+def _period_options(f):  # type: ignore[no-untyped-def]
+    for option in reversed([
+        click.option("--indicator", "-i", metavar="SLUG",
+                     help="One indicator (slug or alias, e.g. burglary, asb); default all."),
+        click.option("--from", "start", metavar="YYYY-MM", help="First month."),
+        click.option("--to", "end", metavar="YYYY-MM", help="Last month."),
+        click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+                     show_default=True),
+        click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                     help="Write to FILE instead of standard output."),
+    ]):
+        f = option(f)
+    return f
+
+
+@export.command("counts")
+@click.option("--local-authority", "-l", metavar="NAME",
+              help="Local authority, as in police.uk LSOA names (e.g. Charnwood).")
+@click.option("--partnership", "-p", metavar="ID", help="A partnership instead (its LSOAs).")
+@click.option("--area", "-a", metavar="ID", help="One area of the partnership (e.g. "
+              "town-centre).")
+@_period_options
+@click.pass_obj
+def export_counts(config: Config, local_authority: str | None, partnership: str | None,
+                  area: str | None, indicator: str | None, start: str | None, end: str | None,
+                  fmt: str, out: Path | None) -> None:
+    """Monthly police.uk counts for a local authority or a partnership: month,indicator,count.
+
+    The sum over its LSOAs, one row per month and indicator, zeros included for every month
+    held.
+    """
+    if (local_authority is None) == (partnership is None and area is None):
+        raise DataError("Say where: --local-authority NAME, or --partnership ID (and --area).")
+    rows = monthly_counts(open_store(config), local_authority, indicator, start, end,
+                          partnership, area)
+    _write(out, fmt, ["month", "indicator", "count"], [asdict(r) for r in rows])
+
+
+@export.command("values")
+@click.option("--partnership", "-p", metavar="ID", help="The partnership (default: the only one).")
+@click.option("--area", "-a", metavar="ID", help="One area (default: all of them).")
+@_period_options
+@click.pass_obj
+def export_values(config: Config, partnership: str | None, area: str | None,
+                  indicator: str | None, start: str | None, end: str | None, fmt: str,
+                  out: Path | None) -> None:
+    """Every monthly figure of a partnership, police.uk and local alike.
+
+    Columns month,indicator,area,value,source. A value given in a partnership's own files
+    takes the place of the police.uk count for that month.
+    """
+    rows = partnership_values(open_store(config), partnership, area, indicator, start, end)
+    _write(out, fmt, ["month", "indicator", "area", "value", "source"],
+           [{**asdict(r), "value": _number(r.value)} for r in rows])
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
+
+
+@contextmanager
+def _output(out: Path | None) -> Iterator[IO[str]]:
+    if out is None:
+        yield sys.stdout
+        return
+    with out.open("w", newline="", encoding="utf-8") as stream:
+        yield stream
+
+
+def _write(out: Path | None, fmt: str, columns: list[str], rows: list[dict[str, object]]) -> None:
+    with _output(out) as stream:
+        if fmt == "json":
+            json.dump(rows, stream, indent=2)
+            stream.write("\n")
+        else:
+            writer = csv.DictWriter(stream, columns, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+

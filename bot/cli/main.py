@@ -1,0 +1,94 @@
+"""The `cspbot` command line (also `python -m bot`): one click group, errors turned into messages.
+
+`CspGroup.invoke` is the one place where exceptions become what the user reads: a DataError is
+printed as it is (exit 1); anything else is logged with a reference id and the user sees a short
+apology quoting it, never a traceback. Commands live in bot/commands_*.py, one module per concern.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import os
+import sys
+import uuid
+
+import click
+
+from bot.config import configure_logging, load_config
+from data.errors import DataError, IngestError
+
+log = logging.getLogger("cspbot")
+
+
+# Each command and the module that defines it. Modules are imported only when their command
+# runs (or when help lists them), so `cspbot assess` does not pay for Slack or the store.
+COMMANDS = {
+    "run": "bot.cli.chat:run", "console": "bot.cli.chat:console",
+    "ask": "bot.cli.chat:ask_command", "status": "bot.cli.store:status",
+    "settings": "bot.cli.store:settings_command", "ingest": "bot.cli.data:ingest",
+    "export": "bot.cli.data:export", "partnership": "bot.cli.partnership:partnership",
+    "demo": "bot.cli.partnership:demo", "assess": "bot.cli.briefing:assess_command",
+    "briefing": "bot.cli.briefing:briefing_command",
+    "teams": "bot.cli.teams:teams",
+    "send-briefing": "bot.cli.delivery:send_briefing",
+    "prepare": "bot.cli.answers:prepare",
+}
+
+
+class CspGroup(click.Group):
+    """Commands loaded on first use (click's lazy-loading pattern); errors become messages."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attr = target.partition(":")
+        command = getattr(importlib.import_module(module), attr)
+        assert isinstance(command, click.Command)
+        return command
+
+    def invoke(self, ctx: click.Context) -> object:
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException):
+            raise
+        except IngestError as exc:
+            raise click.ClickException(f"{exc}\nNothing was imported: the store is unchanged."
+                                       ) from None
+        except DataError as exc:
+            raise click.ClickException(str(exc)) from None
+        except BrokenPipeError:  # e.g. `cspbot export counts ... | head`: the reader has gone
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            ctx.exit(1)
+        except KeyboardInterrupt:
+            raise click.ClickException("Interrupted: nothing was changed.") from None
+        except Exception:
+            ref = uuid.uuid4().hex[:8]
+            log.exception("unexpected error, reference %s", ref)
+            raise click.ClickException(
+                f"Sorry, something went wrong (reference {ref}). The "
+                f"details are in {ctx.obj.log_file if ctx.obj else 'the log'} under that "
+                "reference.") from None
+
+
+@click.group(cls=CspGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--db", "db_path", metavar="PATH", help="SQLite store (default: $CSP_DB_PATH or "
+              "./csp.db).")
+@click.version_option(package_name="cspbot")
+@click.pass_context
+def cli(ctx: click.Context, db_path: str | None) -> None:
+    """CSP Bot: a Community Safety Partnership's performance report, from one SQLite store."""
+    try:
+        config = load_config(db_path=db_path)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
+    configure_logging(config)
+    ctx.obj = config
+
+
+def main() -> None:
+    cli(prog_name="cspbot")

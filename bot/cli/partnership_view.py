@@ -1,0 +1,80 @@
+"""Terminal output for partnerships: load reports, the demo, CSV imports, a partnership's status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.table import Table
+
+from bot.cli.report import out
+from data.demo import DemoReport
+from data.loaders import LoadResult
+from data.partnership import LoadReport
+
+
+def partnership_report(report: LoadReport) -> None:
+    verb = "Loaded" if report.created else "Reloaded"
+    out.print(f"{verb} partnership {report.partnership}: {report.name}")
+    out.print("  " + ", ".join(f"{n} {what}" for what, n in report.counts.items()))
+    for label, ids in (("actions added", report.actions_added),
+                       ("actions changed", report.actions_changed),
+                       ("actions withdrawn", report.actions_withdrawn)):
+        if ids and not (label == "actions added" and report.created):
+            out.print(f"  {label}: {', '.join(ids)}")
+    for warning in report.warnings:
+        out.print(f"  warning: {warning}")
+
+
+def csv_ingest_report(result: LoadResult) -> None:
+    if result.status == "unchanged":
+        out.print(f"unchanged {result.file}: already imported, nothing to do")
+        return
+    out.print(f"Imported {result.file} ({result.kind}, partnership {result.partnership}): "
+              f"{result.rows} rows, {result.added} new, {len(result.revised)} revised")
+    for line in result.revised:
+        out.print(f"  revised {line}")
+
+
+def demo_report(report: DemoReport) -> None:
+    partnership_report(report.partnership)
+    for result in report.files:
+        csv_ingest_report(result)
+    out.print("The demo figures are ILLUSTRATIVE, not real Kettering figures. Try: "
+              "cspbot status --partnership kettering")
+
+
+def partnership_status(result: dict[str, Any]) -> None:
+    out.print(f"{result['name']} ({result['id']})" + (f", formerly {result['formerly']}"
+                                                      if result["formerly"] else ""))
+    out.print(f"Loaded {result['loaded_at']} from {result['file']}; {result['people']} people")
+    if result.get("as_of"):
+        out.print(f"Takes {result['as_of']} as today (as_of: a demonstration or training copy)")
+    answers = result.get("answers")
+    if answers:
+        out.print(f"Chat answers prepared for the current figures: {answers['prepared']} of "
+                  f"{answers['answerable']}" + ("" if answers["prepared"] >= answers["answerable"]
+                                                 else " (`cspbot prepare`, or a running bot, "
+                                                      "prepares the rest)"))
+    for area in result["areas"]:
+        police = area["police_uk"]
+        out.print(f"\nArea {area['id']}: {area['name']} ({area['kind']})")
+        if police["months"]:
+            out.print(f"  police.uk: {police['months']} months, {police['first']} to "
+                      f"{police['latest']}, {police['lsoas_with_data']} LSOAs with crimes")
+        else:
+            out.print("  police.uk: none yet")
+        if area["local"]:
+            table = Table("indicator", "months", "first", "latest", "source")
+            for row in area["local"]:
+                table.add_row(row["indicator"], str(row["months"]), row["first"],
+                              row["latest"], row["source"])
+            out.print(table)
+        for survey in area["surveys"]:
+            out.print(f"  survey {survey['indicator']} wave {survey['wave']} "
+                      f"({survey['fieldwork_end']}): {survey['percent']:.1f}% of "
+                      f"{survey['base_n']}")
+    actions = result["actions_by_status"]
+    out.print("\nActions: " + (", ".join(f"{n} {s}" for s, n in sorted(actions.items()))
+                                or "none"))
+    out.print(f"Targets: {len(result['targets'])}; subscriptions: "
+              f"{sum(1 for s in result['subscriptions'] if s['active'])} active")

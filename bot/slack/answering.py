@@ -1,0 +1,68 @@
+"""Answering on Slack: the context of a request, and the one place where what a listener does
+(or the exception that stopped it) becomes what the person sees.
+
+`answer()` runs the work: a Form opens as a modal, a Reply is sent (bot/slack/send.py), and any
+exception becomes a message through `reply_to` (bot/services.py): a CspError by the handlers'
+rules, anything else logged with a reference. Then the reply's effects are carried out.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.services import Services, reply_to
+from bot.slack.render import render_modal
+from bot.slack.send import send_reply
+from handlers.reply import Context, Form, FormErrors, Reply
+
+# What a reply asks beyond being shown (e.g. send the briefing): (services, client, reply,
+# user). Handed in by bot/startup.py; a module-level function, so that it pickles by reference
+# when a command is answered in an answer worker.
+Effects = Callable[[Services, WebClient, Reply, str], None]
+
+
+def no_effects(services: Services, client: WebClient, reply: Reply, user: str) -> None:
+    """For an app that carries out no effects (tests of the front end alone)."""
+
+
+def context(services: Services, user: str, channel: str | None) -> Context:
+    direct = channel is None or channel.startswith("D")
+    return Context(user=user, platform="slack", channel=None if direct else channel,
+                   today=services.today(), extra={"slack_channel": channel})
+
+
+def attempt(where: str, work: Callable[[], Any]) -> Any:
+    """`work()`, or the message for the exception that stopped it. FormErrors pass: they are
+    the form's answer (shown in the modal), not a failure."""
+    try:
+        return work()
+    except FormErrors:
+        raise
+    except Exception as exc:  # noqa: BLE001 (the one place exceptions become messages)
+        return reply_to(exc, where)
+
+
+def answer(services: Services, where: str, ctx: Context, client: WebClient,
+           respond: Callable[..., Any] | None, work: Callable[[], Reply | Form],
+           effects: Effects, trigger_id: str | None = None) -> None:
+    """Do the work; show its Reply or open its Form; carry out the reply's effects."""
+    channel = ctx.extra.get("slack_channel")
+    result = attempt(where, work)
+    if isinstance(result, Form):
+        result.hidden["channel"] = channel or ""
+        opened = attempt(where, lambda: client.views_open(
+            trigger_id=trigger_id,
+            view=render_modal(result, private_metadata=json.dumps(result.hidden))))
+        if not isinstance(opened, Reply):
+            return
+        result = opened
+
+    def send() -> None:
+        send_reply(client, result, user=ctx.user, channel=channel, respond=respond)
+        effects(services, client, result, ctx.user)
+
+    attempt(f"{where} (sending the answer)", send)

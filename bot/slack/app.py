@@ -1,0 +1,55 @@
+"""The Slack front end with slack-bolt: the App, with one `register(app, ...)` per concern.
+
+    bot/slack/commands.py   `/csp ...` (answered in the answer workers when there are some)
+    bot/slack/update.py     the Update button and its modal
+    bot/slack/home.py       the App Home tab
+
+Listeners are thin: ack at once, then dispatch to handlers/ and render. Bolt verifies every
+request's signature (forged or older than 5 minutes: 401). Exceptions become messages in one
+place, bot/slack/answering.py. What a reply asks beyond showing it (e.g. `/csp briefing send`)
+is carried out by the `effects` handed in by bot/startup.py.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
+from bot.answers.workers import AnswerWorkers
+from bot.services import Services
+from bot.slack import commands, home, update
+from bot.slack.answering import Effects, no_effects
+from bot.slack.client import make_client
+
+log = logging.getLogger("cspbot.slack")
+
+
+def build_app(services: Services, token: str, signing_secret: str,
+              api_url: str | None = None, *, effects: Effects = no_effects,
+              workers: AnswerWorkers | None = None) -> App:
+    client = make_client(token, api_url)
+    # process_before_response: Bolt answers Slack's HTTP request as soon as the ack listener
+    # returns; the work runs afterwards, so the ack never waits behind other people's answers:
+    # `/csp` commands in the answer worker processes when there are some (their own interpreter
+    # locks, so this process only acknowledges), else, like the other listeners, as lazy
+    # listeners in Bolt's thread pool (two threads: answers are CPU-bound and share this
+    # process's interpreter lock with the acknowledging threads).
+    bolt_log = logging.getLogger("slack_bolt")
+    bolt_log.addFilter(_client_carries_the_token)
+    app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
+              process_before_response=True, logger=bolt_log,
+              listener_executor=ThreadPoolExecutor(max_workers=2,
+                                                   thread_name_prefix="csp-answer"))
+    commands.register(app, services, effects, workers)
+    update.register(app, services)
+    home.register(app, services)
+    return app
+
+
+def _client_carries_the_token(record: logging.LogRecord) -> bool:
+    """Bolt finds SLACK_BOT_TOKEN in the environment and warns, at every start, that it is
+    unused since a client is given: the client was made with that very token."""
+    return record.getMessage() != warning_client_prioritized_and_token_skipped()

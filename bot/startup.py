@@ -1,0 +1,130 @@
+"""What `cspbot run` starts when it serves chat, and how the parts are wired together.
+
+`serve_chat` starts the store's briefing scheduler (handing it the delivery and the admins'
+notices), the answer worker processes (the preparer only in the process that holds the
+scheduler), then serves: Slack by Socket Mode, or Slack and/or Teams from one web server
+(bot/web.py). Each front end is handed what it may not import itself: the effects of a reply
+(bot/delivery/effects.py) and the answer workers. Everything stops when the server stops,
+on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import uvicorn
+from slack_bolt import App
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+from bot.answers.workers import AnswerWorkers, start_answer_workers
+from bot.config import Config
+from bot.delivery.deliver import deliver
+from bot.delivery.effects import slack_effects, teams_effects
+from bot.scheduler.scheduler import BriefingScheduler
+from bot.services import Services
+from bot.slack.app import build_app
+from bot.slack.client import make_client
+from bot.slack.notices import notify_waiting
+from bot.teams.app import TeamsBot
+from bot.web import build_web_app
+from data.errors import DataError
+
+log = logging.getLogger("cspbot")
+
+
+def serve_chat(services: Services, platforms: tuple[str, ...], http_port: int | None) -> None:
+    """Schedule, work answers out, and serve the chats until stopped."""
+    exit_on_sigterm()
+    scheduler = start_scheduler(services, platforms)
+    # One process per store prepares the answers: the one that schedules the briefings.
+    workers = start_answer_workers(services, prepare=scheduler.holds_lock)
+    try:
+        if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
+            serve_slack(services, workers)
+        else:
+            serve_http(services, platforms, http_port, workers)
+    finally:
+        if workers is not None:
+            workers.close()
+        scheduler.shutdown(wait=False)
+
+
+def exit_on_sigterm() -> None:
+    """SIGTERM (docker stop, systemd) ends `cspbot run` like Ctrl-C: the web server stops
+    gracefully (uvicorn then raises the signal again, which lands here), then the scheduler
+    and the answer workers are stopped by run's `finally`."""
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+
+
+def chat_platforms(config: Config, platform: str | None, http_port: int | None
+                   ) -> tuple[str, ...]:
+    """The chats to serve: those asked for (each must be configured), else those configured."""
+    if platform is None:
+        found = tuple(name for name, ready in (("slack", config.slack_configured),
+                                               ("teams", config.teams_configured)) if ready)
+        if "teams" in found and http_port is None:
+            log.warning("Teams credentials are set, but Teams needs --http PORT: not serving "
+                        "Teams.")
+            found = tuple(name for name in found if name != "teams")
+        return found
+    wanted = ("slack", "teams") if platform == "both" else (platform,)
+    if "slack" in wanted and not config.slack_configured:
+        raise DataError("--platform slack needs SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET.",
+                        "See README, 'Slack'.")
+    if "teams" in wanted and not config.teams_configured:
+        missing = "CLIENT_SECRET" if config.teams_client_id else "CLIENT_ID and CLIENT_SECRET"
+        raise DataError(f"--platform teams needs {missing} (or, for tests and the Agents "
+                        "Playground only, CSP_TEAMS_SKIP_AUTH=true).",
+                        "See README, 'In chat: Microsoft Teams'.")
+    if "teams" in wanted and http_port is None:
+        raise DataError("Teams sends its requests over HTTP: add --http PORT.")
+    return wanted
+
+
+def serve_http(services: Services, platforms: tuple[str, ...], http_port: int,
+               workers: AnswerWorkers | None) -> None:
+    """One web server for the chats asked: /slack/events and /api/messages."""
+    config = services.config
+    slack = slack_app(services, workers) if "slack" in platforms else None
+    teams = TeamsBot(services, effects=teams_effects(services)) if "teams" in platforms else None
+    paths = [p for p, on in (("/slack/events", slack), ("/api/messages", teams)) if on]
+    log.warning("CSP Bot serving %s on http://%s:%d", " and ".join(paths), config.http_host,
+                http_port)
+    uvicorn.run(build_web_app(slack, teams), host=config.http_host, port=http_port,
+                log_level="warning")
+
+
+def serve_slack(services: Services, workers: AnswerWorkers | None) -> None:
+    """Slack alone, by Socket Mode."""
+    config = services.config
+    if not config.slack_app_token:
+        raise DataError("Slack is configured but there is no way in: set SLACK_APP_TOKEN for "
+                        "Socket Mode, or pass --http PORT.")
+    SocketModeHandler(slack_app(services, workers), config.slack_app_token).start()
+
+
+def slack_app(services: Services, workers: AnswerWorkers | None) -> App:
+    config = services.config
+    return build_app(services, config.slack_bot_token, config.slack_signing_secret,
+                     config.slack_api_url or None, effects=slack_effects, workers=workers)
+
+
+def start_scheduler(services: Services, platforms: tuple[str, ...]) -> BriefingScheduler:
+    """The store's one briefing scheduler, for the chats served (it schedules nothing if
+    another process already holds the store's scheduler lock)."""
+    config = services.config
+    client = (make_client(config.slack_bot_token, config.slack_api_url or None)
+              if "slack" in platforms else None)
+    scheduler = BriefingScheduler(services, client, deliver=deliver, notify=notify_waiting,
+                                  platforms=set(platforms))
+    if config.now is not None:
+        log.warning("CSP_NOW is set: the bot's clock started at %s, not at the real time (for "
+                    "tests and rehearsals only).", config.now.isoformat())
+    if scheduler.start():
+        log.warning("Briefing scheduler started: %d subscriptions scheduled",
+                    sum(1 for job in scheduler.jobs if job.startswith("sub:")))
+    return scheduler

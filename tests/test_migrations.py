@@ -25,6 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if __name__ == "__main__":  # run as a script (see the docstring): import the project's packages
     sys.path.insert(0, str(ROOT))
 
+from data.catalogue import ALIASES, CATALOGUE, POLICE_TYPES  # noqa: E402
 from data.db import open_db  # noqa: E402
 from data.migrations import migrations  # noqa: E402
 
@@ -162,6 +163,19 @@ def test_a_store_migrated_at_once_is_the_one_migrated_step_by_step(tmp_path: Pat
     finally:
         steps.close()
         at_once.close()
+
+
+def test_a_fresh_store_holds_the_catalogue(db: sqlite_utils.Database) -> None:
+    """Migration 0001 froze data/catalogue.py as it was; a change to the catalogue needs a new
+    migration that brings stores to it (the code and the store read indicators both)."""
+    assert [tuple(r) for r in db.execute(
+        "SELECT slug, name, kind, police_type, unit, polarity, components, description "
+        "FROM indicators WHERE partnership IS NULL ORDER BY rowid")] == [
+        (i.slug, i.name, i.kind, i.police_type, i.unit, i.polarity, ",".join(i.components),
+         i.description) for i in CATALOGUE]
+    assert dict(db.execute("SELECT alias, slug FROM indicator_aliases ORDER BY rowid")) == ALIASES
+    columns = [c.name for c in db.table("police_counts").columns]
+    assert columns[4:] == [i.slug for i in POLICE_TYPES]
 
 
 def _imports_of(path: Path) -> set[str]:

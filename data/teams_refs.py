@@ -21,8 +21,6 @@ FIELDS = ("service_url", "tenant", "kind", "team", "name", "added_by")
 
 def get(db: sqlite_utils.Database, conversation: str) -> dict[str, Any] | None:
     """The reference of a conversation (base id, without ';messageid='), or None."""
-    if TABLE not in db.table_names():
-        return None
     rows = list(db.query(f"SELECT * FROM {TABLE} WHERE conversation = ?", [conversation]))
     return dict(rows[0]) if rows else None
 
@@ -51,8 +49,6 @@ def remember(db: sqlite_utils.Database, conversation: str, service_url: str,
 
 def forget(db: sqlite_utils.Database, conversation: str) -> bool:
     """Mark a conversation as left (CSP Bot was removed from it); True if it was active."""
-    if TABLE not in db.table_names():
-        return False
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with write_transaction(db):
         return bool(db.execute(f"UPDATE {TABLE} SET active = 0, updated_at = ? WHERE "

@@ -183,7 +183,8 @@ def _work_out(pid: str, indicator: str, area: str, month: str | None,
               db: sqlite_utils.Database) -> Answer:
     if _submit is not None:
         return _submit(pid, indicator, area, month, settings, suppress_below).result()
-    from briefings.indicator import judge  # the statistics and plotting load here, once
+    # Deferred for start-up time: the statistics and plotting libraries load here, once.
+    from briefings.indicator import judge
 
     return judge(db, pid, indicator, area, month, settings, suppress_below)
 

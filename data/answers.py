@@ -3,7 +3,8 @@
 An answer is stored as its text parts (JSON) and its chart (PNG), under a `version` string that
 its maker derives from everything the answer depends on (the store's data, the settings, the
 code). Rows of any other version are stale: they are never served, and are dropped whenever a
-partnership's answers of a new version are kept. Migration 0007 creates the table.
+partnership's answers of a new version are kept. Migration 0007 (data/migrations.py) creates the
+table.
 """
 
 from __future__ import annotations
@@ -16,10 +17,6 @@ from data.db import write_transaction
 from data.values import partnership_values
 
 TABLE = "answers"
-SCHEMA = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    partnership TEXT NOT NULL, question TEXT NOT NULL, version TEXT NOT NULL,
-    as_of TEXT NOT NULL, body TEXT NOT NULL, chart BLOB, made_at TEXT NOT NULL,
-    PRIMARY KEY (partnership, question))"""
 
 
 def find_answer(db: sqlite_utils.Database, pid: str, question: str,

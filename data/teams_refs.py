@@ -3,7 +3,7 @@ tenant), kept when CSP Bot is installed there or spoken to, so that briefings ca
 it later without a message to answer.
 
 A subscription's `channel` is the conversation id; this table adds what posting needs besides.
-Migration 0006 creates the table; `_ensure` only guards stores opened without migrating.
+Migration 0006 (data/migrations.py) creates the table.
 """
 
 from __future__ import annotations
@@ -16,23 +16,11 @@ import sqlite_utils
 from data.db import write_transaction
 
 TABLE = "teams_conversations"
-SCHEMA = f"""CREATE TABLE IF NOT EXISTS {TABLE} (
-    conversation TEXT PRIMARY KEY, service_url TEXT NOT NULL, tenant TEXT, kind TEXT,
-    team TEXT, name TEXT, added_by TEXT, updated_at TEXT NOT NULL,
-    active INTEGER NOT NULL DEFAULT 1)"""
 FIELDS = ("service_url", "tenant", "kind", "team", "name", "added_by")
-
-
-def _ensure(db: sqlite_utils.Database) -> None:
-    if TABLE not in db.table_names():
-        with write_transaction(db):
-            db.execute(SCHEMA)
 
 
 def get(db: sqlite_utils.Database, conversation: str) -> dict[str, Any] | None:
     """The reference of a conversation (base id, without ';messageid='), or None."""
-    if TABLE not in db.table_names():
-        return None
     rows = list(db.query(f"SELECT * FROM {TABLE} WHERE conversation = ?", [conversation]))
     return dict(rows[0]) if rows else None
 
@@ -42,7 +30,6 @@ def remember(db: sqlite_utils.Database, conversation: str, service_url: str,
              name: str | None = None, added_by: str | None = None) -> bool:
     """Add or refresh a conversation's reference; True when something changed (no write when
     nothing did: this runs on every message)."""
-    _ensure(db)
     new = {"service_url": service_url, "tenant": tenant, "kind": kind, "team": team,
            "name": name, "added_by": added_by}
     old = get(db, conversation)
@@ -62,8 +49,6 @@ def remember(db: sqlite_utils.Database, conversation: str, service_url: str,
 
 def forget(db: sqlite_utils.Database, conversation: str) -> bool:
     """Mark a conversation as left (CSP Bot was removed from it); True if it was active."""
-    if TABLE not in db.table_names():
-        return False
     now = datetime.now(UTC).isoformat(timespec="seconds")
     with write_transaction(db):
         return bool(db.execute(f"UPDATE {TABLE} SET active = 0, updated_at = ? WHERE "

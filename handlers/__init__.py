@@ -16,7 +16,8 @@ from handlers import (  # noqa: F401  (registers the commands)
     update,
 )
 from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
-from handlers.router import Settings, dispatch
+from handlers.request import Settings
+from handlers.router import dispatch
 
 __all__ = ["Context", "CspError", "Form", "FormErrors", "FormSubmission", "Reply", "Settings",
            "dispatch"]

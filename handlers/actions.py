@@ -19,7 +19,7 @@ from handlers import acl
 from handlers.args import match_named
 from handlers.registry import command
 from handlers.reply import Actions, Button, Context, CspError, Reply, Table, Text
-from handlers.router import Request
+from handlers.request import Request
 
 NUMBERED = re.compile(r"^\d+(\.\d+)*$")
 BUTTONS_PER_BLOCK = 5

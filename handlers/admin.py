@@ -8,7 +8,7 @@ from data.partnership_file import SCHEDULE
 from data.subscriptions import find, subscribe, unsubscribe
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
-from handlers.router import Request
+from handlers.request import Request
 
 DEFAULT_SCHEDULE = "working day 3 at 09:00"
 

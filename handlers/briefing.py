@@ -17,7 +17,7 @@ from handlers import acl
 from handlers.args import MONTH, take_month
 from handlers.registry import command
 from handlers.reply import Chart, CspError, Reply, SendBriefing, Text
-from handlers.router import Request
+from handlers.request import Request
 
 if TYPE_CHECKING:
     from briefings.model import Briefing
@@ -36,7 +36,8 @@ def preview_briefing(req: Request) -> Reply:
         raise CspError(f"I don't know '{' '.join(rest)}' here.", "/csp briefing [YYYY-MM]")
     month = month or latest_month(req.db, req.partnership)
     try:
-        from briefings.monthly import build_monthly  # statistics load on first use only
+        # Deferred for start-up time: briefings.monthly loads scipy, statsmodels and matplotlib.
+        from briefings.monthly import build_monthly
 
         briefing = build_monthly(req.db, req.partnership, month, req.settings.method,
                                  suppress_below=req.settings.suppress_below)

@@ -6,7 +6,7 @@ from data.errors import did_you_mean
 from data.partnerships import partnership_indicators
 from handlers.registry import REGISTRY, command, commands, lookup
 from handlers.reply import CspError, Reply, Table, Text
-from handlers.router import Request
+from handlers.request import Request
 
 
 @command("help", "What CSP Bot can do, or how to use one command.", "/csp help [command]",

@@ -22,7 +22,7 @@ from handlers.actions import (
     update_buttons,
 )
 from handlers.reply import Context, Divider, Facts, Reply, Table, Text
-from handlers.router import Settings
+from handlers.request import Settings
 
 ASK = ("Ask CSP Bot: `/csp status`, `/csp priorities`, `/csp actions mine`, `/csp briefing`, "
        "`/csp burglary`; `/csp help` lists everything.")

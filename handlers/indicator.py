@@ -9,7 +9,7 @@ from data.errors import DataError
 from handlers.args import match_area, related_indicators, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Chart, CspError, Facts, Reply, Text
-from handlers.router import Request
+from handlers.request import Request
 
 if TYPE_CHECKING:
     from briefings.model import Section

@@ -10,7 +10,7 @@ from data.errors import did_you_mean
 from handlers.args import match_named
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
-from handlers.router import Request
+from handlers.request import Request
 
 
 @command("leads", "Who leads what: the priorities and actions each agency leads, and its "

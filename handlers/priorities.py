@@ -7,7 +7,7 @@ from typing import Any
 from data import plan_queries as plan
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
-from handlers.router import Request
+from handlers.request import Request
 
 
 @command("priorities", "The partnership's priorities: lead agencies, delivery group, period, "

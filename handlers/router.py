@@ -8,41 +8,20 @@ exception goes up to the front end, which logs it with a reference id (one place
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import Any
 
 import sqlite_utils
 
-from briefings.method import MethodSettings
 from data.partnerships import partnership_ids, partnership_today
 from data.people import find_people, partnership_of_channel
 from handlers import acl
 from handlers.registry import lookup
 from handlers.reply import Context, CspError, Form, Reply, Text
+from handlers.request import Request, Settings  # bot/ imports Settings from here too
 
 MAX_INPUT = 1000
 SHARE_WORDS = ("share", "--share")
-
-
-@dataclass
-class Settings:
-    """What handlers need of the settings (bot/config.py fills it)."""
-
-    method: MethodSettings = field(default_factory=MethodSettings)
-    suppress_below: int = 5
-    partnership: str | None = None  # the console's partnership when the store holds several
-
-
-@dataclass
-class Request:
-    db: sqlite_utils.Database
-    ctx: Context
-    partnership: str
-    person: dict[str, Any] | None  # the asker's row in people, if listed
-    words: list[str]  # the arguments after the command word
-    text: str  # the whole text as typed
-    public: bool
-    settings: Settings
 
 
 def dispatch(text: str, ctx: Context, db: sqlite_utils.Database,

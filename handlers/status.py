@@ -9,7 +9,7 @@ from data.overview import partnership_status
 from data.partnership_file import STATUSES
 from handlers.registry import command
 from handlers.reply import CspError, Facts, Reply, Table, Text
-from handlers.router import Request
+from handlers.request import Request
 
 
 @command("status", "The partnership at a glance: latest figures per source, actions, targets, "

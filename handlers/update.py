@@ -32,7 +32,7 @@ from handlers.reply import (
     Reply,
     Text,
 )
-from handlers.router import Request, Settings
+from handlers.request import Request, Settings
 
 FORM_ID = "update_action"
 MAX_TITLE = 24  # Slack's limit for a modal's title

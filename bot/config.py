@@ -15,8 +15,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     import sqlite_utils
@@ -25,6 +27,8 @@ if TYPE_CHECKING:
 from briefings.method import MethodSettings, describe_settings, settings_from_mapping
 
 T = TypeVar("T")
+
+LONDON = ZoneInfo("Europe/London")
 
 
 @dataclass(frozen=True)
@@ -51,11 +55,21 @@ def _flag(text: str) -> bool:
     raise ValueError(text)
 
 
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 date (its midnight) or date and time; without a zone, Europe/London."""
+    if not text.strip():
+        return None
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo is not None else value.replace(tzinfo=LONDON)
+
+
 TEXT: Kind[str] = Kind("text", str)
 FLAG: Kind[bool] = Kind("true or false", _flag)  # the one reading of every true/false setting
 URL_PREFIXES: Kind[tuple[str, ...]] = Kind(
     "comma-separated URL prefixes",
     lambda text: tuple(u.strip() for u in text.split(",") if u.strip()))
+MOMENT: Kind[datetime | None] = Kind(
+    "an ISO 8601 date, or date and time, such as 2026-12-05T10:00 (or empty)", _moment)
 
 
 def whole_number(expects: str = "a whole number", minimum: int | None = None) -> Kind[int]:
@@ -200,6 +214,10 @@ class Config:
         "briefings) works out every indicator's latest answer in the background at start "
         "and after each import, so that chat answers come at once (needs "
         "`CSP_ANSWER_WORKERS` of 1 or more).")
+    now: datetime | None = _setting(
+        "CSP_NOW", "", MOMENT,
+        "Tests and rehearsals only: the time CSP Bot takes as now when it starts (ISO 8601, "
+        "e.g. 2026-12-05T10:00); the clock runs on from it. Empty: the real clock.")
     suppress_below: int = _setting(
         "CSP_SUPPRESS_BELOW", "5", whole_number("a whole number (0 or more)", 0),
         "In briefings, counts from 1 to this minus 1 of sensitive indicators below "

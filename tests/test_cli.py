@@ -102,11 +102,11 @@ def test_status_lists_missing_months_as_ranges(cspbot, fixtures: Path, tmp_path:
 
 
 def test_settings_lists_every_variable(cspbot) -> None:
-    result = cspbot("settings", env={"CSP_HTTP_HOST": "0.0.0.0", "CLIENT_SECRET": "hush"})
+    result = cspbot("settings", env={"CSP_NOW": "2026-12-05T10:00", "CLIENT_SECRET": "hush"})
     assert result.exit_code == 0, result.output
     for setting in SETTINGS:
         assert setting.env in result.stdout
-    assert "CSP_HTTP_HOST  default: 127.0.0.1  current: 0.0.0.0" in result.stdout
+    assert "CSP_NOW  default: (none)  current: 2026-12-05T10:00" in result.stdout
     assert "CLIENT_SECRET  default: (none)  current: set" in result.stdout
     assert "hush" not in result.stdout
 
@@ -165,3 +165,5 @@ def test_bad_settings_are_usage_errors(cspbot) -> None:
     assert result.exit_code == 2 and "CSP_BUSY_TIMEOUT_MS" in result.output
     result = cspbot("status", env={"CSP_LOG_LEVEL": "loud"})
     assert result.exit_code == 2 and "CSP_LOG_LEVEL" in result.output
+    result = cspbot("status", env={"CSP_NOW": "next Tuesday"})
+    assert result.exit_code == 2 and "CSP_NOW must be an ISO 8601 date" in result.output

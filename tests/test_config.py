@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 from dataclasses import fields
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
 from bot.config import FLAG, METHOD_PREFIX, SETTINGS, Config, load_config
 from briefings.method import MethodSettings
 
+LONDON = ZoneInfo("Europe/London")
 OWN = [s for s in SETTINGS if not s.name.startswith(METHOD_PREFIX)]
 METHOD = [s for s in SETTINGS if s.name.startswith(METHOD_PREFIX)]
 
@@ -33,7 +36,7 @@ def test_defaults_are_the_settings_list_read() -> None:
                                                                           "WARNING")
     assert (config.answer_workers, config.prepare_answers, config.teams_skip_auth) == (
         2, True, False)
-    assert config.suppress_below == 5
+    assert config.now is None and config.suppress_below == 5
     assert config.teams_service_urls[0] == "https://smba.trafficmanager.net/"
     assert len(config.teams_service_urls) == 4
 
@@ -99,6 +102,39 @@ def test_the_methods_own_checks_name_the_variables() -> None:
         load_config({"CSP_METHOD_COMPARISON": "ytd"})
     with pytest.raises(ValueError, match="^Method setting: CSP_METHOD_SEASON_ALPHA must be"):
         load_config({"CSP_METHOD_SEASON_ALPHA": "0"})
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("", None),
+    ("  ", None),
+    ("2026-12-05", datetime(2026, 12, 5, tzinfo=LONDON)),
+    ("2026-12-05T10:00", datetime(2026, 12, 5, 10, tzinfo=LONDON)),
+    ("2026-07-01T10:00", datetime(2026, 7, 1, 9, tzinfo=UTC)),  # British Summer Time
+    ("2026-07-01 10:00:30", datetime(2026, 7, 1, 9, 0, 30, tzinfo=UTC)),
+    ("2026-07-01T10:00Z", datetime(2026, 7, 1, 10, tzinfo=UTC)),
+    ("2026-07-01T10:00+02:00", datetime(2026, 7, 1, 8, tzinfo=UTC)),
+])
+def test_now_is_an_iso_8601_moment_in_london_unless_it_says(text: str,
+                                                           expected: datetime | None) -> None:
+    now = load_config({"CSP_NOW": text}).now
+    assert now == expected
+    if now is not None:
+        assert now.utcoffset() is not None  # timezone-aware
+
+
+def test_a_date_alone_is_its_london_midnight() -> None:
+    now = load_config({"CSP_NOW": "2026-07-01"}).now
+    assert now is not None and now.tzinfo is LONDON
+    assert now.utcoffset() == timedelta(hours=1) and (now.hour, now.minute) == (0, 0)
+
+
+@pytest.mark.parametrize("text", ["tomorrow", "2026-13-01", "10:00", "05/12/2026",
+                                  "2026-12-05T25:00"])
+def test_a_now_that_is_not_iso_8601_is_refused_naming_csp_now(text: str) -> None:
+    with pytest.raises(ValueError, match=f"^CSP_NOW must be an ISO 8601 date, or date and "
+                                         f"time, such as 2026-12-05T10:00 \\(or empty\\), "
+                                         f"not '{text}'.$"):
+        load_config({"CSP_NOW": text})
 
 
 def test_overrides_go_on_top_and_an_unknown_one_is_a_mistake(tmp_path) -> None:

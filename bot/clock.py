@@ -16,13 +16,6 @@ from zoneinfo import ZoneInfo
 LONDON = ZoneInfo("Europe/London")
 
 
-def parse_moment(text: str) -> datetime:
-    """An ISO 8601 date or date-time as an aware datetime (a date alone is its midnight; a time
-    without a zone is Europe/London). ValueError if the text is neither."""
-    value = datetime.fromisoformat(text.strip())
-    return value.replace(tzinfo=LONDON) if value.tzinfo is None else value
-
-
 @dataclass
 class Clock:
     """Real time, shifted so that it read `start` when the clock was made (None: no shift)."""

@@ -1,24 +1,105 @@
-"""Settings: one list (name, environment variable, default, help), read from the environment.
+"""Settings: each declared once, as a field of `Config`, with its environment variable, its
+default (as text, as it would be written in the environment), how its text is read, and its help.
 
-Secrets are only ever read from the environment and never logged. README's settings table is
-checked against this list by a test.
+`SETTINGS` lists them, followed by the statistical method's CSP_METHOD_* thresholds (which
+briefings/method.py declares), for `cspbot settings` and README's settings tables; a test checks
+that those tables are exactly what this list writes. `load_config` reads every setting from the
+environment with its own `Kind`; a text it cannot read is refused with the variable's name and
+what it expects. Secrets are only ever read from the environment and never logged.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass, field
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 
-from bot.clock import parse_moment
 from briefings.method import MethodSettings, describe_settings, settings_from_mapping
+
+T = TypeVar("T")
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Kind(Generic[T]):
+    """How a setting's text is read: `read` gives the value or raises ValueError; `expects`
+    says, in the message that refuses a text, what the setting takes."""
+
+    expects: str
+    read: Callable[[str], T]
+
+    def parse(self, env: str, text: str) -> T:
+        try:
+            return self.read(text)
+        except ValueError:
+            raise ValueError(f"{env} must be {self.expects}, not '{text}'.") from None
+
+
+def _flag(text: str) -> bool:
+    word = text.strip().lower()
+    if word in ("1", "true", "yes", "on"):
+        return True
+    if word in ("", "0", "false", "no", "off"):
+        return False
+    raise ValueError(text)
+
+
+def _moment(text: str) -> datetime | None:
+    """An ISO 8601 date (its midnight) or date and time; without a zone, Europe/London."""
+    if not text.strip():
+        return None
+    value = datetime.fromisoformat(text.strip())
+    return value if value.tzinfo is not None else value.replace(tzinfo=LONDON)
+
+
+TEXT: Kind[str] = Kind("text", str)
+FLAG: Kind[bool] = Kind("true or false", _flag)  # the one reading of every true/false setting
+URL_PREFIXES: Kind[tuple[str, ...]] = Kind(
+    "comma-separated URL prefixes",
+    lambda text: tuple(u.strip() for u in text.split(",") if u.strip()))
+MOMENT: Kind[datetime | None] = Kind(
+    "an ISO 8601 date, or date and time, such as 2026-12-05T10:00 (or empty)", _moment)
+
+
+def whole_number(expects: str = "a whole number", minimum: int | None = None) -> Kind[int]:
+    def read(text: str) -> int:
+        value = int(text.strip())
+        if minimum is not None and value < minimum:
+            raise ValueError(text)
+        return value
+
+    return Kind(expects, read)
+
+
+def number(expects: str = "a number", minimum: float | None = None) -> Kind[float]:
+    def read(text: str) -> float:
+        value = float(text.strip())
+        if minimum is not None and not value >= minimum:  # `not >=` also refuses nan
+            raise ValueError(text)
+        return value
+
+    return Kind(expects, read)
+
+
+def one_of(*choices: str) -> Kind[str]:
+    """One of `choices` (upper case), in any case."""
+    def read(text: str) -> str:
+        if text.strip().upper() not in choices:
+            raise ValueError(text)
+        return text.strip().upper()
+
+    return Kind(f"{', '.join(choices[:-1])} or {choices[-1]}", read)
 
 
 @dataclass(frozen=True)
@@ -28,104 +109,120 @@ class Setting:
     default: str
     help: str
     secret: bool = False
+    kind: Kind[Any] = TEXT
+
+    def parse(self, text: str) -> Any:
+        """The value of this setting written as `text`; ValueError naming the variable."""
+        return self.kind.parse(self.env, text)
 
 
-SETTINGS: tuple[Setting, ...] = (
-    Setting("db_path", "CSP_DB_PATH", "./csp.db",
-            "Path of the SQLite store. Created, with its folder, on first use."),
-    Setting("busy_timeout_ms", "CSP_BUSY_TIMEOUT_MS", "30000",
-            "How long (milliseconds) a writer waits for another writer before giving up."),
-    Setting("log_level", "CSP_LOG_LEVEL", "WARNING",
-            "Logging level on standard error: DEBUG, INFO, WARNING or ERROR (one line each)."),
-    Setting("log_file", "CSP_LOG_FILE", "",
-            "Log file with full details of unexpected errors (default: the store's path with "
-            ".log, e.g. ./csp.log)."),
-    Setting("slack_bot_token", "SLACK_BOT_TOKEN", "",
-            "Slack bot token (xoxb-...). With SLACK_SIGNING_SECRET, `cspbot run` serves Slack.",
-            secret=True),
-    Setting("slack_signing_secret", "SLACK_SIGNING_SECRET", "",
-            "Slack signing secret: every request from Slack is verified with it.", secret=True),
-    Setting("slack_app_token", "SLACK_APP_TOKEN", "",
-            "Slack app-level token (xapp-...): Socket Mode, no public URL needed.", secret=True),
-    Setting("slack_api_url", "CSP_SLACK_API_URL", "",
-            "Base URL of the Slack Web API (default https://slack.com/api/): for tests and "
-            "proxies."),
-    Setting("teams_client_id", "CLIENT_ID", "",
-            "Teams: the bot's Microsoft app (client) id, from its Azure Bot or Teams Developer "
-            "Portal registration. With CLIENT_SECRET, `cspbot run --platform teams` serves Teams."),
-    Setting("teams_client_secret", "CLIENT_SECRET", "",
-            "Teams: the client secret of that app registration.", secret=True),
-    Setting("teams_tenant_id", "TENANT_ID", "",
-            "Teams: the Entra tenant id of a single-tenant bot (empty: multi-tenant)."),
-    Setting("teams_skip_auth", "CSP_TEAMS_SKIP_AUTH", "false",
-            "Tests and local trials only: `true` accepts requests on /api/messages without a "
-            "valid Bot Framework token. Logged as a warning at start and on every request."),
-    Setting("teams_login_url", "CSP_TEAMS_LOGIN_URL", "",
-            "Base URL of the Entra ID token endpoint for the bot's own token (default "
-            "https://login.microsoftonline.com, through MSAL): for tests and proxies."),
-    Setting("teams_service_urls", "CSP_TEAMS_SERVICE_URL_ALLOWLIST",
-            "https://smba.trafficmanager.net/,https://smba.infra.gcc.teams.microsoft.com/,"
-            "https://smba.infra.gov.teams.microsoft.us/,https://smba.infra.dod.teams.microsoft.us/",
-            "Comma-separated URL prefixes: the only Teams service URLs the bot sends replies "
-            "and briefings to (an activity naming another is refused)."),
-    Setting("http_host", "CSP_HTTP_HOST", "127.0.0.1",
-            "Address `cspbot run --http PORT` listens on (0.0.0.0 in the Docker image)."),
-    Setting("briefing_max_wait_days", "CSP_BRIEFING_MAX_WAIT_DAYS", "10",
-            "Days a scheduled briefing waits for its month's figures (telling the admins once, "
-            "retrying daily) before it is posted with a note of what is missing."),
-    Setting("scheduler_catch_up_hours", "CSP_SCHEDULER_CATCH_UP_HOURS", "48",
-            "At start, a briefing that fell due while CSP Bot was down is posted, marked late, "
-            "if it fell due within this many hours."),
-    Setting("scheduler_misfire_grace_hours", "CSP_SCHEDULER_MISFIRE_GRACE_HOURS", "6",
-            "How late a scheduled run may start and still count as on time."),
-    Setting("answer_workers", "CSP_ANSWER_WORKERS", "2",
-            "Worker processes that `cspbot run` works chat answers out in (statistics and "
-            "charts), so that requests are acknowledged at once; 0 works them out in the bot's "
-            "own process."),
-    Setting("prepare_answers", "CSP_PREPARE_ANSWERS", "true",
-            "`true`: the running bot (of several on one store, the one that schedules the "
-            "briefings) works out every indicator's latest answer in the background at start "
-            "and after each import, so that chat answers come at once (needs "
-            "CSP_ANSWER_WORKERS of 1 or more)."),
-    Setting("now", "CSP_NOW", "",
-            "Tests and rehearsals only: the time CSP Bot takes as now when it starts (ISO 8601, "
-            "e.g. 2026-12-05T10:00, Europe/London unless a zone is given); the clock runs on "
-            "from it. Empty: the real clock."),
-    Setting("suppress_below", "CSP_SUPPRESS_BELOW", "5",
-            "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
-            "partnership level are shown as 'fewer than N' (0 turns suppression off)."),
-) + tuple(
-    # Every threshold of the statistical method (METHOD.md), with METHOD's default.
-    Setting(f"method_{name}", f"CSP_METHOD_{name.upper()}",
-            str(default).lower() if isinstance(default, bool) else str(default), help_text)
-    for name, default, help_text in describe_settings())
+def _setting(env: str, default: str, kind: Kind[T], help: str, *, secret: bool = False) -> T:
+    """A field of Config that is a setting; its default is `default` read by `kind`.
+
+    Typed as the field's value, as dataclasses.field is, so that mypy checks the field's type
+    against the kind's.
+    """
+    return field(default=kind.parse(env, default), repr=not secret,
+                 metadata={"setting": Setting("", env, default, help, secret, kind)})
 
 
 @dataclass(frozen=True)
 class Config:
-    db_path: str
-    busy_timeout_ms: int
-    log_level: str
-    log_file: str
-    suppress_below: int = 5
+    """Every setting, read. Each field but `method` is a setting (see `_setting`); `method`
+    is made from the CSP_METHOD_* settings."""
+
+    db_path: str = _setting(
+        "CSP_DB_PATH", "./csp.db", TEXT,
+        "Path of the SQLite store. Created, with its folder, on first use.")
+    busy_timeout_ms: int = _setting(
+        "CSP_BUSY_TIMEOUT_MS", "30000", whole_number("a whole number of milliseconds", 0),
+        "How long (milliseconds) a writer waits for another writer before giving up.")
+    log_level: str = _setting(
+        "CSP_LOG_LEVEL", "WARNING", one_of("DEBUG", "INFO", "WARNING", "ERROR"),
+        "Logging level on standard error: DEBUG, INFO, WARNING or ERROR (one line each).")
+    log_file: str = _setting(
+        "CSP_LOG_FILE", "", TEXT,
+        "Log file with the full details of unexpected errors, found by the reference id the "
+        "user is shown (empty: the store's path with `.log`, e.g. `./csp.log`).")
+    slack_bot_token: str = _setting(
+        "SLACK_BOT_TOKEN", "", TEXT,
+        "Slack bot token (`xoxb-...`). With `SLACK_SIGNING_SECRET`, `cspbot run` serves Slack. "
+        "Secret: never logged.", secret=True)
+    slack_signing_secret: str = _setting(
+        "SLACK_SIGNING_SECRET", "", TEXT,
+        "Slack signing secret: every request from Slack is verified with it (forged or older "
+        "than 5 minutes: 401). Secret.", secret=True)
+    slack_app_token: str = _setting(
+        "SLACK_APP_TOKEN", "", TEXT,
+        "Slack app-level token (`xapp-...`) for Socket Mode: no public URL needed. Secret.",
+        secret=True)
+    slack_api_url: str = _setting(
+        "CSP_SLACK_API_URL", "", TEXT,
+        "Base URL of the Slack Web API (empty: `https://slack.com/api/`), for tests and "
+        "proxies.")
+    teams_client_id: str = _setting(
+        "CLIENT_ID", "", TEXT,
+        "Teams: the bot's Microsoft app (client) id, from its Azure Bot or Teams Developer "
+        "Portal registration. With `CLIENT_SECRET`, `cspbot run --http PORT` serves Teams.")
+    teams_client_secret: str = _setting(
+        "CLIENT_SECRET", "", TEXT,
+        "Teams: the client secret of that app registration. Secret: never logged.",
+        secret=True)
+    teams_tenant_id: str = _setting(
+        "TENANT_ID", "", TEXT,
+        "Teams: the Entra tenant id of a single-tenant bot (empty: multi-tenant).")
+    teams_skip_auth: bool = _setting(
+        "CSP_TEAMS_SKIP_AUTH", "false", FLAG,
+        "Tests and local trials (the Agents Playground) only: `true` accepts requests on "
+        "`/api/messages` without a valid Bot Framework token. Logged as a warning at start and "
+        "on every request. Never in production.")
+    teams_login_url: str = _setting(
+        "CSP_TEAMS_LOGIN_URL", "", TEXT,
+        "Base URL of the Entra ID token endpoint the bot gets its own token from "
+        "(`{url}/{tenant}/oauth2/v2.0/token`; empty: `https://login.microsoftonline.com`, "
+        "through MSAL): for tests and proxies.")
+    teams_service_urls: tuple[str, ...] = _setting(
+        "CSP_TEAMS_SERVICE_URL_ALLOWLIST",
+        "https://smba.trafficmanager.net/,https://smba.infra.gcc.teams.microsoft.com/,"
+        "https://smba.infra.gov.teams.microsoft.us/,https://smba.infra.dod.teams.microsoft.us/",
+        URL_PREFIXES,
+        "Comma-separated URL prefixes: the only service URLs the bot sends replies and "
+        "briefings to; an activity naming another is refused (403). The default is Teams' "
+        "service hosts: the public one and the GCC, GCC High and DoD ones.")
+    http_host: str = _setting(
+        "CSP_HTTP_HOST", "127.0.0.1", TEXT,
+        "Address `cspbot run --http PORT` listens on (`0.0.0.0` in the Docker image).")
+    briefing_max_wait_days: float = _setting(
+        "CSP_BRIEFING_MAX_WAIT_DAYS", "10", number("a number of days (0 or more)", 0),
+        "Days a scheduled briefing waits for its month's figures (telling the admins once, "
+        "retrying daily) before it is posted with a note of what is missing.")
+    scheduler_catch_up_hours: float = _setting(
+        "CSP_SCHEDULER_CATCH_UP_HOURS", "48", number("a number of hours (0 or more)", 0),
+        "At start, a briefing that fell due while CSP Bot was down is posted, marked late, "
+        "if it fell due within this many hours.")
+    scheduler_misfire_grace_hours: float = _setting(
+        "CSP_SCHEDULER_MISFIRE_GRACE_HOURS", "6", number("a number of hours (0 or more)", 0),
+        "How late a scheduled run may start and still count as on time.")
+    answer_workers: int = _setting(
+        "CSP_ANSWER_WORKERS", "2", whole_number("a whole number (0 or more)", 0),
+        "Worker processes that `cspbot run` works chat answers out in (statistics and "
+        "charts), so that requests are acknowledged at once; 0 works them out in the bot's "
+        "own process.")
+    prepare_answers: bool = _setting(
+        "CSP_PREPARE_ANSWERS", "true", FLAG,
+        "`true`: the running bot (of several on one store, the one that schedules the "
+        "briefings) works out every indicator's latest answer in the background at start "
+        "and after each import, so that chat answers come at once (needs "
+        "`CSP_ANSWER_WORKERS` of 1 or more).")
+    now: datetime | None = _setting(
+        "CSP_NOW", "", MOMENT,
+        "Tests and rehearsals only: the time CSP Bot takes as now when it starts (ISO 8601, "
+        "e.g. 2026-12-05T10:00); the clock runs on from it. Empty: the real clock.")
+    suppress_below: int = _setting(
+        "CSP_SUPPRESS_BELOW", "5", whole_number("a whole number (0 or more)", 0),
+        "In briefings, counts from 1 to this minus 1 of sensitive indicators below "
+        "partnership level are shown as 'fewer than N' (0 turns suppression off).")
     method: MethodSettings = field(default_factory=MethodSettings)
-    briefing_max_wait_days: float = 10
-    scheduler_catch_up_hours: float = 48
-    scheduler_misfire_grace_hours: float = 6
-    slack_bot_token: str = field(default="", repr=False)
-    slack_signing_secret: str = field(default="", repr=False)
-    slack_app_token: str = field(default="", repr=False)
-    slack_api_url: str = ""
-    http_host: str = "127.0.0.1"
-    teams_client_id: str = ""
-    teams_client_secret: str = field(default="", repr=False)
-    teams_tenant_id: str = ""
-    teams_skip_auth: bool = False
-    teams_login_url: str = ""
-    teams_service_urls: tuple[str, ...] = ()
-    answer_workers: int = 2
-    prepare_answers: bool = True
-    now: datetime | None = None
 
     @property
     def slack_configured(self) -> bool:
@@ -138,69 +235,57 @@ class Config:
         return bool(self.teams_client_id and self.teams_client_secret) or self.teams_skip_auth
 
 
-def load_config(environ: dict[str, str] | None = None, **overrides: object) -> Config:
-    """Settings from the environment, with explicit overrides (command-line options) on top."""
+def _method_kind(default: object) -> Kind[Any]:
+    """A method setting is read as its METHOD default's type is."""
+    if isinstance(default, bool):
+        return FLAG
+    if isinstance(default, int):
+        return whole_number()
+    if isinstance(default, float):
+        return number()
+    return TEXT
+
+
+METHOD_PREFIX = "method_"
+
+SETTINGS: tuple[Setting, ...] = tuple(
+    replace(f.metadata["setting"], name=f.name) for f in fields(Config)
+    if "setting" in f.metadata
+) + tuple(
+    # Every threshold of the statistical method (METHOD.md), with METHOD's default.
+    Setting(f"{METHOD_PREFIX}{name}", f"CSP_METHOD_{name.upper()}",
+            str(default).lower() if isinstance(default, bool) else str(default), help_text,
+            kind=_method_kind(default))
+    for name, default, help_text in describe_settings())
+
+
+def load_config(environ: Mapping[str, str] | None = None, **overrides: object) -> Config:
+    """Settings from the environment, with explicit overrides (command-line options, by setting
+    name; None: not given) on top. ValueError names the variable that is wrong and says why."""
     env = os.environ if environ is None else environ
-    values: dict[str, object] = {s.name: env.get(s.env, s.default) for s in SETTINGS}
-    values.update({k: v for k, v in overrides.items() if v is not None})
+    unknown = sorted(set(overrides) - {s.name for s in SETTINGS})
+    if unknown:
+        raise TypeError(f"load_config: no setting called {', '.join(unknown)}")
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        given = overrides.get(s.name)
+        values[s.name] = s.parse(env.get(s.env, s.default) if given is None else str(given))
     try:
-        timeout = int(str(values["busy_timeout_ms"]))
-    except ValueError:
-        raise ValueError(f"CSP_BUSY_TIMEOUT_MS must be a whole number of milliseconds, "
-                         f"not '{values['busy_timeout_ms']}'.") from None
-    level = str(values["log_level"]).upper()
-    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ValueError(f"CSP_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not '{level}'.")
-    db_path = str(values["db_path"])
-    log_file = str(values["log_file"]) or str(Path(db_path).with_suffix(".log"))
-    try:
-        timing = {name: float(str(values[name])) for name in (
-            "briefing_max_wait_days", "scheduler_catch_up_hours",
-            "scheduler_misfire_grace_hours")}
-    except ValueError as exc:
-        raise ValueError(f"CSP_BRIEFING_MAX_WAIT_DAYS and CSP_SCHEDULER_* must be numbers "
-                         f"({exc}).") from None
-    try:
-        workers = int(str(values["answer_workers"]))
-    except ValueError:
-        raise ValueError(f"CSP_ANSWER_WORKERS must be a whole number (0 or more), not "
-                         f"'{values['answer_workers']}'.") from None
-    try:
-        suppress = int(str(values["suppress_below"]))
-        method = settings_from_mapping({s.name[len("method_"):]: env[s.env] for s in SETTINGS
-                                        if s.name.startswith("method_") and s.env in env})
-    except ValueError as exc:
-        raise ValueError(f"Method setting: {exc} (CSP_METHOD_* variables).") from None
-    try:
-        start = parse_moment(str(values["now"])) if str(values["now"]).strip() else None
-    except ValueError:
-        raise ValueError(f"CSP_NOW must be an ISO 8601 date or time such as 2026-12-05T10:00, "
-                         f"not '{values['now']}'.") from None
-    return Config(db_path=db_path, now=start, busy_timeout_ms=timeout, log_level=level,
-                  log_file=log_file,
-                  suppress_below=suppress, method=method,
-                  briefing_max_wait_days=timing["briefing_max_wait_days"],
-                  scheduler_catch_up_hours=timing["scheduler_catch_up_hours"],
-                  scheduler_misfire_grace_hours=timing["scheduler_misfire_grace_hours"],
-                  teams_skip_auth=_flag("CSP_TEAMS_SKIP_AUTH", str(values["teams_skip_auth"])),
-                  answer_workers=max(0, workers),
-                  prepare_answers=_flag("CSP_PREPARE_ANSWERS", str(values["prepare_answers"])),
-                  teams_service_urls=tuple(u.strip() for u in str(values["teams_service_urls"])
-                                           .split(",") if u.strip()),
-                  **{k: str(values[k]) for k in ("slack_bot_token", "slack_signing_secret",
-                                                 "slack_app_token", "slack_api_url",
-                                                 "http_host", "teams_client_id",
-                                                 "teams_client_secret", "teams_tenant_id",
-                                                 "teams_login_url")})
+        method = settings_from_mapping({name.removeprefix(METHOD_PREFIX): values.pop(name)
+                                        for name in list(values)
+                                        if name.startswith(METHOD_PREFIX)})
+    except ValueError as exc:  # the method's own checks, across its settings
+        raise ValueError(f"Method setting: {_with_variables(str(exc))}.") from None
+    if not values["log_file"]:
+        values["log_file"] = str(Path(values["db_path"]).with_suffix(".log"))
+    return Config(method=method, **values)
 
 
-def _flag(env: str, value: str) -> bool:
-    text = value.strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError(f"{env} must be true or false, not '{value}'.")
+def _with_variables(message: str) -> str:
+    """A message of briefings.method's with each setting's name replaced by its variable."""
+    names = sorted((s.name.removeprefix(METHOD_PREFIX) for s in SETTINGS
+                    if s.name.startswith(METHOD_PREFIX)), key=len, reverse=True)
+    return re.sub(rf"\b({'|'.join(names)})\b", lambda m: f"CSP_METHOD_{m[1].upper()}", message)
 
 
 class _OneLine(logging.Formatter):

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import click
 
 from bot.cli.main import cli
-from bot.config import SETTINGS
+from bot.config import METHOD_PREFIX, SETTINGS, Setting
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 MARCH = "2021-03-leicestershire-street.csv.gz"
@@ -36,9 +37,25 @@ def test_readme_documents_every_command() -> None:
     assert missing == []
 
 
+def settings_rows(settings: Iterable[Setting]) -> list[str]:
+    """README's settings table rows, written from the settings list."""
+    return [f"| `{s.env}` | {f'`{s.default}`' if s.default else '(none)'} | {s.help} |"
+            for s in settings]
+
+
 def test_readme_documents_every_setting() -> None:
+    """README's settings tables are the settings list: every setting, in order, with its
+    default and help, and nothing else (on failure, paste the rows printed)."""
     missing = [s.env for s in SETTINGS if f"| `{s.env}` |" not in README]
     assert missing == []
+    section = README.split("\n## Settings\n", 1)[1].split("\n## ", 1)[0]
+    tables = section.split("| variable | default | meaning |")[1:]
+    assert len(tables) == 2  # CSP Bot's own settings, then the method's thresholds
+    for table, method in zip(tables, (False, True), strict=True):
+        rows = [line for line in table.splitlines() if line.startswith("| `")]
+        expected = settings_rows(s for s in SETTINGS
+                                 if s.name.startswith(METHOD_PREFIX) == method)
+        assert rows == expected, "README's rows should be:\n" + "\n".join(expected)
 
 
 def test_readme_quick_start_has_the_two_make_commands() -> None:
@@ -85,9 +102,13 @@ def test_status_lists_missing_months_as_ranges(cspbot, fixtures: Path, tmp_path:
 
 
 def test_settings_lists_every_variable(cspbot) -> None:
-    result = cspbot("settings")
+    result = cspbot("settings", env={"CSP_NOW": "2026-12-05T10:00", "CLIENT_SECRET": "hush"})
+    assert result.exit_code == 0, result.output
     for setting in SETTINGS:
         assert setting.env in result.stdout
+    assert "CSP_NOW  default: (none)  current: 2026-12-05T10:00" in result.stdout
+    assert "CLIENT_SECRET  default: (none)  current: set" in result.stdout
+    assert "hush" not in result.stdout
 
 
 def test_export_unknown_local_authority_suggests_the_right_one(cspbot, fixtures: Path) -> None:
@@ -144,3 +165,5 @@ def test_bad_settings_are_usage_errors(cspbot) -> None:
     assert result.exit_code == 2 and "CSP_BUSY_TIMEOUT_MS" in result.output
     result = cspbot("status", env={"CSP_LOG_LEVEL": "loud"})
     assert result.exit_code == 2 and "CSP_LOG_LEVEL" in result.output
+    result = cspbot("status", env={"CSP_NOW": "next Tuesday"})
+    assert result.exit_code == 2 and "CSP_NOW must be an ISO 8601 date" in result.output

@@ -161,11 +161,7 @@ def graph() -> Graph:
     return import_graph()
 
 
-@pytest.mark.parametrize("package", [
-    "handlers", "briefings", "data",
-    pytest.param("bot", marks=pytest.mark.xfail(strict=False,
-                                                reason="bot/ is being restructured")),
-])
+@pytest.mark.parametrize("package", ["handlers", "briefings", "data", "bot"])
 def test_no_import_cycle_in(package: str, graph: Graph) -> None:
     part = within(graph, package)
     assert not tangles(part), f"import cycles in {package}/:\n{describe(part)}"
@@ -175,6 +171,10 @@ def test_no_import_cycle_across_handlers_briefings_and_data(graph: Graph) -> Non
     layers = {m: graph[m] for m in graph if not m.startswith("bot")}
     layers = {m: edges & layers.keys() for m, edges in layers.items()}
     assert not tangles(layers), f"import cycles:\n{describe(layers)}"
+
+
+def test_no_import_cycle_in_the_whole_project(graph: Graph) -> None:
+    assert not tangles(graph), f"import cycles:\n{describe(graph)}"
 
 
 def test_the_graph_sees_every_kind_of_import(tmp_path: Path) -> None:

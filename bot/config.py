@@ -10,96 +10,30 @@ what it expects. Secrets are only ever read from the environment and never logge
 
 from __future__ import annotations
 
-import logging
 import os
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, TypeVar
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import sqlite_utils
 
 
+from bot.setting_kinds import (
+    FLAG,
+    MOMENT,
+    TEXT,
+    URL_PREFIXES,
+    Kind,
+    T,
+    number,
+    one_of,
+    whole_number,
+)
 from briefings.method import MethodSettings, describe_settings, settings_from_mapping
-
-T = TypeVar("T")
-
-LONDON = ZoneInfo("Europe/London")
-
-
-@dataclass(frozen=True)
-class Kind(Generic[T]):
-    """How a setting's text is read: `read` gives the value or raises ValueError; `expects`
-    says, in the message that refuses a text, what the setting takes."""
-
-    expects: str
-    read: Callable[[str], T]
-
-    def parse(self, env: str, text: str) -> T:
-        try:
-            return self.read(text)
-        except ValueError:
-            raise ValueError(f"{env} must be {self.expects}, not '{text}'.") from None
-
-
-def _flag(text: str) -> bool:
-    word = text.strip().lower()
-    if word in ("1", "true", "yes", "on"):
-        return True
-    if word in ("", "0", "false", "no", "off"):
-        return False
-    raise ValueError(text)
-
-
-def _moment(text: str) -> datetime | None:
-    """An ISO 8601 date (its midnight) or date and time; without a zone, Europe/London."""
-    if not text.strip():
-        return None
-    value = datetime.fromisoformat(text.strip())
-    return value if value.tzinfo is not None else value.replace(tzinfo=LONDON)
-
-
-TEXT: Kind[str] = Kind("text", str)
-FLAG: Kind[bool] = Kind("true or false", _flag)  # the one reading of every true/false setting
-URL_PREFIXES: Kind[tuple[str, ...]] = Kind(
-    "comma-separated URL prefixes",
-    lambda text: tuple(u.strip() for u in text.split(",") if u.strip()))
-MOMENT: Kind[datetime | None] = Kind(
-    "an ISO 8601 date, or date and time, such as 2026-12-05T10:00 (or empty)", _moment)
-
-
-def whole_number(expects: str = "a whole number", minimum: int | None = None) -> Kind[int]:
-    def read(text: str) -> int:
-        value = int(text.strip())
-        if minimum is not None and value < minimum:
-            raise ValueError(text)
-        return value
-
-    return Kind(expects, read)
-
-
-def number(expects: str = "a number", minimum: float | None = None) -> Kind[float]:
-    def read(text: str) -> float:
-        value = float(text.strip())
-        if minimum is not None and not value >= minimum:  # `not >=` also refuses nan
-            raise ValueError(text)
-        return value
-
-    return Kind(expects, read)
-
-
-def one_of(*choices: str) -> Kind[str]:
-    """One of `choices` (upper case), in any case."""
-    def read(text: str) -> str:
-        if text.strip().upper() not in choices:
-            raise ValueError(text)
-        return text.strip().upper()
-
-    return Kind(f"{', '.join(choices[:-1])} or {choices[-1]}", read)
 
 
 @dataclass(frozen=True)
@@ -286,35 +220,6 @@ def _with_variables(message: str) -> str:
     names = sorted((s.name.removeprefix(METHOD_PREFIX) for s in SETTINGS
                     if s.name.startswith(METHOD_PREFIX)), key=len, reverse=True)
     return re.sub(rf"\b({'|'.join(names)})\b", lambda m: f"CSP_METHOD_{m[1].upper()}", message)
-
-
-class _OneLine(logging.Formatter):
-    """Standard error gets one line per record; tracebacks go to the log file only."""
-
-    def format(self, record: logging.LogRecord) -> str:
-        saved = record.exc_info, record.exc_text
-        record.exc_info, record.exc_text = None, None
-        try:
-            return super().format(record)
-        finally:
-            record.exc_info, record.exc_text = saved
-
-
-def configure_logging(config: Config) -> None:
-    """One-line records on standard error at the chosen level; everything, in full, to the file."""
-    root = logging.getLogger()
-    for handler in list(root.handlers):
-        root.removeHandler(handler)
-    fmt = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-    stderr = logging.StreamHandler()
-    stderr.setFormatter(_OneLine(fmt))
-    stderr.setLevel(config.log_level)
-    root.addHandler(stderr)
-    file_handler = logging.FileHandler(config.log_file, delay=True, encoding="utf-8")
-    file_handler.setFormatter(logging.Formatter(fmt))
-    file_handler.setLevel(logging.INFO)
-    root.addHandler(file_handler)
-    root.setLevel(min(logging.INFO, logging.getLevelName(config.log_level)))
 
 
 def open_store(config: Config) -> sqlite_utils.Database:

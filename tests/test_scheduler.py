@@ -448,7 +448,7 @@ def test_the_real_delivery_functions_take_what_the_scheduler_passes(
 
 
 def test_missing_note_is_plain_and_short() -> None:
-    from bot.scheduler.scheduler import missing_note
+    from bot.scheduler.attempt import missing_note
 
     assert missing_note("2010-04", ["police.uk figures for 2010-04"], 10) == (
         "Some figures for April 2010 had still not reached CSP Bot 10 days after this briefing "

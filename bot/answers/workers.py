@@ -28,7 +28,8 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from bot.answers.preparer import AnswerPreparer
-from bot.config import Config, configure_logging
+from bot.config import Config
+from bot.logs import configure_logging
 from bot.services import Services
 from briefings.answers import Answer, use_workers
 from briefings.method import MethodSettings

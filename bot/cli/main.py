@@ -15,7 +15,8 @@ import uuid
 
 import click
 
-from bot.config import configure_logging, load_config
+from bot.config import load_config
+from bot.logs import configure_logging
 from data.errors import DataError, IngestError
 
 log = logging.getLogger("cspbot")

@@ -9,21 +9,21 @@ bot was down is caught up (late=True) if it fell within the catch-up window.
 
 A run for month M waits until M's figures are in the store: it marks the ledger row
 waiting_for_data, tells the admins once and retries the next day at the same time; after
-max-wait days it posts anyway with a plain note of what is missing. The ledger makes every
-attempt idempotent: a delivered period is never posted again.
+max-wait days it posts anyway with a plain note of what is missing (bot/scheduler/attempt.py).
+The ledger makes every attempt idempotent: a delivered period is never posted again. A
+partnership that lives on its own date (`as_of`, a demonstration) is never scheduled.
 
 Tests drive it without sleeping: they hand in a backend without a thread and a clock of their
 own (tests/fakes/manual_scheduler.py), and run the due jobs at a moment they choose, with the
-scheduler's clock held there (`held_at`).
-The lock is bot/scheduler/lock.py, the catch-up at start bot/scheduler/catch_up.py and the
-clock APScheduler reads under CSP_NOW bot/scheduler/clock.py.
+scheduler's clock held there (`held_at`). The lock is bot/scheduler/lock.py, the catch-up at
+start bot/scheduler/catch_up.py, APScheduler itself bot/scheduler/backend.py and the clock it
+reads under CSP_NOW bot/scheduler/clock.py.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import math
 import threading
 from collections.abc import Callable, Collection, Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -32,29 +32,22 @@ from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from apscheduler.events import EVENT_JOB_MISSED  # type: ignore[import-untyped]
-from apscheduler.executors.pool import ThreadPoolExecutor  # type: ignore[import-untyped]
-from apscheduler.schedulers.background import (  # type: ignore[import-untyped]
-    BackgroundScheduler,
-)
 from apscheduler.schedulers.base import BaseScheduler  # type: ignore[import-untyped]
-from apscheduler.triggers.base import BaseTrigger  # type: ignore[import-untyped]
 from apscheduler.triggers.date import DateTrigger  # type: ignore[import-untyped]
 
-from bot.scheduler.catch_up import missed_runs, parse_stamp, read_schedule, stamp
+from bot.scheduler.attempt import run_once
+from bot.scheduler.backend import Backend, PollTrigger, background
+from bot.scheduler.catch_up import missed_runs, parse_stamp, read_schedule
 from bot.scheduler.clock import apscheduler_clock
 from bot.scheduler.lock import SchedulerLock, lock_path_for
 from bot.scheduler.schedules import (
     LONDON,
-    days_later,
     parse_schedule,
     period_for,
     previous_fire_time,
-    time_of_day_after,
     trigger_for,
 )
-from data import ledger, subscriptions
-from data.briefing_data import data_ready
-from data.errors import DataError
+from data import subscriptions
 from data.partnerships import own_date
 
 if TYPE_CHECKING:
@@ -64,17 +57,6 @@ log = logging.getLogger("cspbot.scheduler")
 
 DEFAULTS = {"scheduler_misfire_grace_hours": 6.0, "scheduler_catch_up_hours": 48.0,
             "briefing_max_wait_days": 10.0}
-FAILURE_RETRY = timedelta(hours=1)
-Backend = Callable[..., "BaseScheduler"]  # (timezone=, workers=, job_defaults=) -> scheduler
-
-
-def background(timezone: ZoneInfo, workers: int, job_defaults: dict[str, Any]
-               ) -> BackgroundScheduler:
-    """APScheduler's BackgroundScheduler: its own thread, a pool of `workers` threads."""
-    return BackgroundScheduler(timezone=timezone, job_defaults=job_defaults,
-                               executors={"default": ThreadPoolExecutor(workers)})
-
-
 class BriefingScheduler:
     """Parameters left None come from the settings (services.config), then from DEFAULTS."""
 
@@ -113,7 +95,7 @@ class BriefingScheduler:
         self._busy: set[tuple[int, str]] = set()
         self._told_own_date: set[int] = set()
 
-    def _wanted(self, sub: dict[str, Any]) -> bool:
+    def wanted(self, sub: dict[str, Any]) -> bool:
         """An active subscription on a platform this scheduler posts to, of a partnership that
         lives on the real date (see `_on_own_date`)."""
         return (bool(sub["active"])
@@ -175,7 +157,7 @@ class BriefingScheduler:
         self._scheduler.add_listener(self._on_missed, EVENT_JOB_MISSED)
         self.rebuild(force=True)
         now = self.now()
-        poll = _PollTrigger(self.poll, self.tz)
+        poll = PollTrigger(self.poll, self.tz)
         self._scheduler.add_job(self.rebuild, poll, id="poll", name="subscriptions changed?",
                                 next_run_time=poll.get_next_fire_time(None, now),
                                 replace_existing=True)
@@ -204,7 +186,7 @@ class BriefingScheduler:
             subs = subscriptions.active(db)
             self._on_own_date(subs)
             wanted = {s["id"]: (s["schedule"], s["time_zone"] or LONDON)
-                      for s in subs if self._wanted(s)}
+                      for s in subs if self.wanted(s)}
             for sub_id in [s for s in self._installed if s not in wanted]:
                 self._remove(f"sub:{sub_id}")
                 del self._installed[sub_id]
@@ -230,11 +212,11 @@ class BriefingScheduler:
         """Queue, to run now, each subscription's latest run that was missed (due within the
         catch-up window) or is still waiting for data; returns (subscription, period) pairs."""
         db, now = self.services.db(), self.now()
-        runs = missed_runs(db, filter(self._wanted, subscriptions.active(db)), now,
+        runs = missed_runs(db, filter(self.wanted, subscriptions.active(db)), now,
                            catch_up_window=self.catch_up_window,
                            max_wait_days=self.max_wait_days)
         for run in runs:
-            self._queue(run.subscription, run.period, run.due, late=run.late, at=now)
+            self.queue(run.subscription, run.period, run.due, late=run.late, at=now)
         return [(run.subscription, run.period) for run in runs]
 
     def _on_schedule(self, sub_id: int) -> None:
@@ -252,9 +234,9 @@ class BriefingScheduler:
         if parts[0] not in ("sub", "retry") or self.now() - due > self.catch_up_window:
             return
         period = parts[2] if parts[0] == "retry" else period_for(due, self.tz)
-        self._queue(int(parts[1]), period, due, late=True, at=self.now())
+        self.queue(int(parts[1]), period, due, late=True, at=self.now())
 
-    def _queue(self, sub_id: int, period: str, due: datetime, *, late: bool,
+    def queue(self, sub_id: int, period: str, due: datetime, *, late: bool,
                at: datetime) -> None:
         self._scheduler.add_job(
             self.attempt, DateTrigger(run_date=at, timezone=self.tz),
@@ -277,61 +259,10 @@ class BriefingScheduler:
                 return "busy"
             self._busy.add(key)
         try:
-            return self._attempt(sub_id, period, parse_stamp(due) or self.now(), late)
+            return run_once(self, sub_id, period, parse_stamp(due) or self.now(), late)
         finally:
             with self._mutex:
                 self._busy.discard(key)
-
-    def _attempt(self, sub_id: int, period: str, due: datetime, late: bool) -> str:
-        db = self.services.db()
-        sub = subscriptions.get(db, sub_id)
-        schedule = read_schedule(sub) if sub and self._wanted(sub) else None
-        if sub is None or schedule is None:
-            return "no active subscription"
-        row = ledger.current(db, sub_id, period)
-        if row is not None and row["state"] == "delivered":
-            log.info("The %s briefing for subscription %s went already.", period, sub_id)
-            return "delivered already"
-        tz = sub["time_zone"] or LONDON
-        first_due = (parse_stamp(row["first_due"]) if row else None) or due
-        deadline = days_later(first_due, self.max_wait_days, tz)
-        now = self.now()
-        ready, missing = data_ready(db, sub["partnership"], period)
-        row = ledger.claim(db, sub_id, period, first_due=stamp(first_due))
-        if not ready and now < deadline:
-            if row["state"] in ("pending", "waiting_for_data"):
-                ledger.set_state(db, row["id"], "waiting_for_data", late=late or None)
-            if not row["notified_waiting"]:
-                # notify_waiting flags the row itself (and tells nobody twice); flagging here
-                # too keeps it once with a notifier that does not
-                self.notify(self.services, self.client, ledger.current(db, sub_id, period),
-                            missing)
-                ledger.flag_once(db, row["id"], "notified_waiting")
-            retry = min(time_of_day_after(schedule, now, 1, tz), deadline,
-                        key=datetime.timestamp)
-            self._queue(sub_id, period, first_due, late=late, at=retry)
-            log.info("The %s briefing for subscription %s waits for data (%s); next try %s.",
-                     period, sub_id, "; ".join(missing), retry.isoformat())
-            return "waiting for data"
-        note = None if ready else missing_note(period, missing, self.max_wait_days)
-        try:
-            result = self.deliver(self.services, self.client, sub_id, period, now=now,
-                                  late=late, missing_note=note)
-            state, error = getattr(result, "state", None), getattr(result, "error", None)
-        except DataError as exc:  # e.g. a subscription the deliverer cannot post to
-            log.error("The %s briefing for subscription %s cannot be delivered: %s", period,
-                      sub_id, exc)
-            return "refused"
-        except Exception as exc:  # a delivery bug must not stop the scheduler
-            log.exception("Delivering the %s briefing to subscription %s failed", period, sub_id)
-            state, error = "failed", str(exc)
-        # failed: the ledger resumes after the last part that landed; busy: another thread or
-        # process is posting it (the retry then finds it delivered)
-        if state in ("failed", "busy") and now + FAILURE_RETRY < deadline + self.catch_up_window:
-            self._queue(sub_id, period, first_due, late=late, at=now + FAILURE_RETRY)
-            log.warning("The %s briefing for subscription %s: %s (%s); trying again at %s.",
-                        period, sub_id, state, error, (now + FAILURE_RETRY).isoformat())
-        return str(state)
 
     # --- held at a moment (tests) --------------------------------------------------------------
 
@@ -349,28 +280,3 @@ class BriefingScheduler:
             yield
         finally:
             self._frozen = None
-
-
-def missing_note(period: str, missing: list[str], days: float, listed: int = 12) -> str:
-    """The plain note a briefing posted without all its figures carries."""
-    month = datetime.strptime(period, "%Y-%m").strftime("%B %Y")
-    names = missing[:listed] + ([f"and {len(missing) - listed} more"]
-                                if len(missing) > listed else [])
-    return (f"Some figures for {month} had still not reached CSP Bot {days:g} days after this "
-            f"briefing was due, so it is posted without them. Missing: {'; '.join(names)}.")
-
-
-class _PollTrigger(BaseTrigger):  # type: ignore[misc]
-    """Every `interval` (on whole multiples of it); after a jump of the clock (a suspended
-    machine, a test) it runs once, not once for every interval missed. Computed on timestamps:
-    datetimes of one zone compare by wall time, which repeats an hour when the clocks go back."""
-
-    def __init__(self, interval: timedelta, timezone: ZoneInfo) -> None:
-        self.step, self.timezone = interval.total_seconds(), timezone
-
-    def get_next_fire_time(self, previous_fire_time: datetime | None,
-                           now: datetime) -> datetime | None:
-        after = now.timestamp() if previous_fire_time is None else max(
-            now.timestamp(), previous_fire_time.timestamp())
-        return datetime.fromtimestamp((math.floor(after / self.step) + 1) * self.step,
-                                      self.timezone)

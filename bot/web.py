@@ -8,7 +8,7 @@ runs on the loop (and runs CSP Bot's handlers in worker threads itself).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
@@ -16,11 +16,15 @@ from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
-if TYPE_CHECKING:
-    from bot.teams.app import TeamsBot
+
+class ActivityHandler(Protocol):
+    """What serves /api/messages (bot/teams/app.py's TeamsBot)."""
+
+    async def handle(self, body: dict[str, Any], headers: dict[str, str]
+                     ) -> tuple[int, Any]: ...
 
 
-def build_web_app(slack: App | None, teams: TeamsBot | None = None) -> FastAPI:
+def build_web_app(slack: App | None, teams: ActivityHandler | None = None) -> FastAPI:
     web = FastAPI(title="CSP Bot", docs_url=None, redoc_url=None, openapi_url=None)
 
     @web.get("/healthz")

@@ -205,3 +205,64 @@ if __name__ == "__main__":
     whole = import_graph()
     for name in sys.argv[1:] or PACKAGES:
         print(f"{name}/: " + (describe(within(whole, name)) or "no cycle"))
+
+
+# bot/'s folders and what each may import of bot/ (bot/__init__.py says the same in words);
+# "" is bot/ itself (config, clock, services, web, logs, ...), which imports no folder.
+FOLDERS_MAY_IMPORT = {
+    "": {""},
+    "answers": {"", "answers"},
+    "scheduler": {"", "scheduler"},
+    "teams": {"", "teams"},
+    "slack": {"", "answers", "slack"},
+    "delivery": {"", "slack", "teams", "delivery"},
+    "startup": {"", "answers", "scheduler", "teams", "slack", "delivery", "startup"},
+    "cli": {"", "answers", "scheduler", "teams", "slack", "delivery", "startup", "cli"},
+}
+ENTRY_POINTS = {"bot.__main__"}  # `python -m bot` runs the command line
+
+
+def folder_of(module: str) -> str:
+    """'bot.slack.app' -> 'slack'; 'bot.startup' -> 'startup'; 'bot.config' -> ''."""
+    parts = module.split(".")
+    if len(parts) > 2 or parts[-1] in FOLDERS_MAY_IMPORT and len(parts) == 2:
+        return parts[1] if parts[1] in FOLDERS_MAY_IMPORT else ""
+    return ""
+
+
+def test_each_folder_of_bot_imports_only_what_it_may(graph: Graph) -> None:
+    wrong = sorted(f"{module} -> {target}"
+                   for module, targets in within(graph, "bot").items()
+                   if module not in ENTRY_POINTS
+                   for target in targets
+                   if folder_of(target) not in FOLDERS_MAY_IMPORT[folder_of(module)])
+    assert not wrong, "imports against bot/'s layout (bot/__init__.py):\n" + "\n".join(wrong)
+
+
+def test_no_project_module_is_imported_by_name_at_run_time() -> None:
+    """importlib.import_module hides a dependency from readers and tools: only the command
+    line's lazy loader (click's documented pattern) may use it."""
+    users = sorted(str(path.relative_to(ROOT)) for path in modules_of(PACKAGES).values()
+                   if "import_module(" in path.read_text(encoding="utf-8"))
+    assert users == ["bot/cli/main.py"]
+
+
+def test_few_imports_of_project_modules_inside_functions() -> None:
+    """An import inside a function only defers a heavy library (statistics, plotting, the
+    store) for start-up time, with a comment saying so; fewer than ten in all of bot/."""
+    inside = []
+    for module, path in modules_of(["bot"]).items():
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for node in ast.walk(ast.parse("\n".join(lines))):
+            if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            for sub in ast.walk(node):
+                names = ([sub.module or ""] if isinstance(sub, ast.ImportFrom) else
+                         [a.name for a in sub.names] if isinstance(sub, ast.Import) else [])
+                if any(n.split(".")[0] in PACKAGES for n in names):
+                    inside.append((module, sub.lineno, lines[sub.lineno - 1]))
+    assert len(inside) < 10, inside
+    uncommented = [i for i in inside if "#" not in i[2]
+                   and "#" not in modules_of(["bot"])[i[0]].read_text().splitlines()[i[1] - 2]]
+    assert not uncommented, uncommented
+

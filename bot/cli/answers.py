@@ -13,8 +13,10 @@ import time
 import click
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TimeElapsedColumn
 
+from bot.answers.workers import AnswerWorkers
 from bot.cli.report import err, out
 from bot.config import Config, open_store
+from briefings.answers import prepare_answers, use_workers
 from data.partnerships import partnership_ids, resolve_partnership
 
 
@@ -27,14 +29,12 @@ from data.partnerships import partnership_ids, resolve_partnership
 def prepare(config: Config, partnership: str | None, workers: int | None) -> None:
     """Work out and keep the latest answer of every indicator in every area (what
     `/csp <indicator> [area]` says, with its chart), for the store's current data."""
-    from briefings.answers import prepare_answers, use_workers
 
     db = open_store(config)
     pids = [resolve_partnership(db, partnership)] if partnership else partnership_ids(db)
     count = (os.cpu_count() or 1) if workers is None else workers
     pool = None
     if count > 0:
-        from bot.answers.workers import AnswerWorkers
 
         pool = AnswerWorkers(config, count, eager=False)
         use_workers(pool.submit)

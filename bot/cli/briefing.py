@@ -18,6 +18,7 @@ from pathlib import Path
 
 import click
 
+from bot.cli.briefing_files import write_briefing
 from bot.config import Config, open_store
 from data.errors import DataError
 
@@ -27,17 +28,17 @@ from data.errors import DataError
                                                                    path_type=Path))
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the JSON to FILE instead of standard output.")
-def assess_command(input_file: Path, out: Path | None) -> None:
+@click.pass_obj
+def assess_command(config: Config, input_file: Path, out: Path | None) -> None:
     """Period change, trends, projection to target, SPC and survey change for INPUT.json.
 
     INPUT.json holds "series" (monthly counts with unit, polarity, as-of month and target)
     and "surveys" (two waves each), as in tests/golden/example-input.json; the answer has the
     layout of tests/golden/example-expected.json.
     """
-    from briefings.assess import assess
-    from briefings.method import MethodSettings
+    from briefings.assess import assess  # statistics: loaded when asked, not for --help
 
-    document = json.dumps(assess(read_json(input_file), MethodSettings()), indent=1,
+    document = json.dumps(assess(read_json(input_file), config.method), indent=1,
                           allow_nan=False)
     if out is None:
         click.echo(document)
@@ -79,10 +80,10 @@ def briefing_command(config: Config, partnership: str | None, month: str, out_di
 
     The run is not recorded as published: only the scheduled post does that.
     """
-    from bot.cli.briefing_files import write_briefing
-    from briefings.monthly import build_monthly
+    from briefings.monthly import build_monthly  # statistics and charts: not for --help
 
-    briefing = build_monthly(open_store(config), partnership, month,
+    briefing = build_monthly(open_store(config), partnership, month, config.method,
+                             suppress_below=config.suppress_below,
                              since=parse_since(since) if since else None)
     paths = write_briefing(briefing, out_dir)
     click.echo(f"{briefing.title}: {len(paths)} files written to {out_dir}")

@@ -1,11 +1,11 @@
 """`cspbot send-briefing --partnership ID --month YYYY-MM [--channel C | --subscription ID]
 [--force --reason TEXT] [--allow-missing] [--json]`: post the monthly briefing now.
 
-It goes through the same ledger as the scheduled post (bot/delivery/deliver.py): a briefing already
-delivered to a channel is not posted again (the line says when it was, and how to re-send), a
-failed or interrupted one resumes after the last part that landed, and `--force --reason TEXT`
-posts it again as a new generation with the reason recorded. Channels are posted to in parallel,
-each at Slack's pace of one message a second.
+It goes through the same ledger as the scheduled post (bot/delivery/deliver.py): a briefing
+already delivered to a channel is not posted again (the line says when it was, and how to
+re-send), a failed or interrupted one resumes after the last part that landed, and `--force
+--reason TEXT` posts it again as a new generation with the reason recorded. Channels are posted
+to in parallel, each at Slack's pace of one message a second.
 """
 
 from __future__ import annotations
@@ -14,15 +14,18 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
 from bot.config import Config, open_store
+from bot.delivery.deliver import DeliveryResult, deliver
+from bot.services import Services
+from bot.slack.client import make_client
+from data.briefing_data import data_ready
 from data.errors import DataError
-
-if TYPE_CHECKING:
-    from bot.delivery.deliver import DeliveryResult
+from data.partnerships import resolve_partnership
+from data.subscriptions import active
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 WORKERS = 10
@@ -59,10 +62,6 @@ def send_briefing(config: Config, partnership: str, month: str, channel: str | N
     if not config.slack_bot_token:
         raise click.ClickException("SLACK_BOT_TOKEN is not set: set it to the Slack bot token "
                                    "(xoxb-...) to post briefings.")
-    from bot.delivery.deliver import deliver
-    from bot.services import Services
-    from bot.slack.client import make_client
-    from data.briefing_data import data_ready
 
     db = open_store(config)
     targets = _subscriptions(db, partnership, channel, subscription)
@@ -95,8 +94,6 @@ def send_briefing(config: Config, partnership: str, month: str, channel: str | N
 
 def _subscriptions(db: Any, partnership: str, channel: str | None,
                    subscription: int | None) -> list[dict[str, Any]]:
-    from data.partnerships import resolve_partnership
-    from data.subscriptions import active
 
     pid = resolve_partnership(db, partnership)
     subs = [s for s in active(db, pid) if s["platform"] == "slack"]

@@ -10,6 +10,8 @@ import sqlite_utils
 from bot.cli import partnership_view as show_p
 from bot.cli import report as show
 from bot.config import SETTINGS, Config, open_store
+from briefings.answers import answer_version
+from data.answers import answerable, kept_questions
 from data.overview import partnership_status
 from data.queries import store_status
 
@@ -39,8 +41,6 @@ def status(config: Config, partnership: str | None, area: str | None, as_json: b
 
 def prepared_answers(db: sqlite_utils.Database, pid: str, config: Config) -> dict[str, int]:
     """How many of the partnership's chat answers are prepared for its current figures."""
-    from briefings.answers import answer_version
-    from data.answers import answerable, kept_questions
 
     version = answer_version(db, pid, config.method, config.suppress_below)
     kept = {q.rsplit("@", 1)[0] for q in kept_questions(db, pid, version)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from bot.config import Config
+from bot.teams.package import manifest, package
 from data.errors import DataError
 
 
@@ -36,7 +37,6 @@ def package_command(config: Config, out: Path, app_id: str | None, name: str,
                     domains: tuple[str, ...], developer: str, website: str,
                     privacy_url: str | None, terms_url: str | None) -> None:
     """Write the Teams app package: manifest.json, color.png and outline.png, zipped."""
-    from bot.teams.package import manifest, package
 
     app_id = app_id or config.teams_client_id
     if not app_id:

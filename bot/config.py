@@ -186,7 +186,7 @@ SETTINGS: tuple[Setting, ...] = tuple(
     replace(f.metadata["setting"], name=f.name) for f in fields(Config)
     if "setting" in f.metadata
 ) + tuple(
-    # Every threshold of the statistical method (METHOD.md), with METHOD's default.
+    # Every threshold of the statistical method (docs/method.md), with the method's default.
     Setting(f"{METHOD_PREFIX}{name}", f"CSP_METHOD_{name.upper()}",
             str(default).lower() if isinstance(default, bool) else str(default), help_text,
             kind=_method_kind(default))

@@ -1,4 +1,4 @@
-"""`assess`: every judgement of METHOD.md (J1-J5) for a set of series and surveys, as JSON.
+"""`assess`: every judgement of METHOD (J1-J5) for a set of series and surveys, as JSON.
 
 Reads the layout of tests/golden/example-input.json and writes that of example-expected.json
 (the reference answers; same keys and meanings, see tests/test_assess_golden.py), plus a

@@ -1,6 +1,6 @@
 """J1-J4 for one monthly series: which months each judgement uses, and the edge cases.
 
-Picks the windows of METHOD.md (R12 or FYTD for J1; the latest whole years, 36 months or the
+Picks the windows of METHOD (R12 or FYTD for J1; the latest whole years, 36 months or the
 24-month fall-back, for J2-J4; the 36 months ending a year earlier for J2's context), the
 baseline and target values, and records every edge case of METHOD 2.8 as a flag rather than an
 exception. Called by briefings/assess.py, which writes the results out.

@@ -1,4 +1,4 @@
-"""The settings of the statistical method (METHOD.md): every threshold, with METHOD's default.
+"""The settings of the statistical method (METHOD): every threshold, with METHOD's default.
 
 `MethodSettings` is a frozen dataclass; each field carries a one-line help text in its metadata
 (`describe_settings()` lists them) so that bot/config.py can expose them as CSP_* settings
@@ -19,7 +19,7 @@ def _setting(default: Any, help_text: str) -> Any:
 
 @dataclass(frozen=True)
 class MethodSettings:
-    """Thresholds and parameters of J1-J5 (METHOD.md section 2); defaults are METHOD's."""
+    """Thresholds and parameters of J1-J5 (METHOD section 2); defaults are METHOD's."""
 
     alpha: float = _setting(
         0.05, "Significance level of J1, J2, J3 and J5 (two-sided).")

@@ -1,7 +1,7 @@
 """`build_monthly(db, partnership, month)`: the monthly briefing, as the chat command, the
 scheduled post and `cspbot briefing` all show it.
 
-It chooses the series (briefings.inputs), judges them (briefings.assess, METHOD.md), writes the
+It chooses the series (briefings.inputs), judges them (briefings.assess, METHOD), writes the
 sentences (briefings.narrative) and draws the charts (briefings.charts, via briefings.sections),
 then adds the action plan's progress, the freshness of every source and the figures revised
 since the last published briefing.

@@ -1,4 +1,4 @@
-"""The sentences of a briefing (METHOD.md 2.7), from the judgements of `briefings.assess`.
+"""The sentences of a briefing (METHOD 2.7), from the judgements of `briefings.assess`.
 
 One sentence per indicator: subject + change (J1, or the trend J2 when the change is not
 significant, with J2's context) + connective + the long-term trend against the target (J3).

@@ -1,4 +1,4 @@
-"""J1 of METHOD.md: is the latest period up or down on the one before ("well down", "stable")?
+"""J1 of METHOD: is the latest period up or down on the one before ("well down", "stable")?
 
 Rolling 12 months (or financial year to date) against the same months a year earlier, as a rate
 over exposure: an exact conditional Poisson test (`scipy.stats.binomtest`), its mid-p

@@ -1,4 +1,4 @@
-"""J3 of METHOD.md, second half: is the long-term trend "sufficient to meet the target"?
+"""J3 of METHOD, second half: is the long-term trend "sufficient to meet the target"?
 
 Projects the fitted log-linear model (briefings/trend.py) to the 12 months of the target
 financial year, with a delta-method interval on the log scale; compares it with the target

@@ -1,4 +1,4 @@
-"""J4 of METHOD.md: statistical process control, as NHS England's Making Data Count does it.
+"""J4 of METHOD: statistical process control, as NHS England's Making Data Count does it.
 
 XmR limits (mean +/- 2.66 x average moving range, optional screening of moving ranges at or
 above 3.267 x their average) and the four MDC rules as NHSRplotthedots implements them: a point

@@ -1,4 +1,4 @@
-"""J5 of METHOD.md: has a survey percentage (e.g. NI 17) changed, and where is it vs target?
+"""J5 of METHOD: has a survey percentage (e.g. NI 17) changed, and where is it vs target?
 
 Weighted proportions on the effective sample size n / design effect; pooled two-proportion z
 test (`statsmodels proportions_ztest`), Wilson intervals per wave (`proportion_confint`),

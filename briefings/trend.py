@@ -1,4 +1,4 @@
-"""J2 and J3 of METHOD.md: is the series "reducing", and what is its long-term trend?
+"""J2 and J3 of METHOD: is the series "reducing", and what is its long-term trend?
 
 J2: seasonal Mann-Kendall test and seasonal Sen slope (`pymannkendall.seasonal_test`, period
 12) on monthly values (count / exposure) of whole years. J3: log-linear Poisson GLM

@@ -1,4 +1,4 @@
-"""`cspbot assess INPUT.json [--out FILE]`: the judgements of METHOD.md (J1-J5) as JSON.
+"""`cspbot assess INPUT.json [--out FILE]`: the judgements of docs/method.md (J1-J5) as JSON.
 `cspbot briefing --month YYYY-MM --out DIR`: the monthly briefing written as files.
 
 assess reads monthly series and survey waves in the layout of tests/golden/example-input.json

@@ -1,5 +1,6 @@
-"""The Teams front end with microsoft-teams-apps: messages, the Update dialog, installation, and
-cards posted proactively (briefings, through `TeamsBot.post_card`).
+"""The Teams front end with microsoft-teams-apps: messages, the Update dialog and installation.
+Cards posted without a request to answer (briefings) go through bot/teams/connector.py's
+`TeamsSender`, which `TeamsBot.post_card` also uses.
 
 A message ("@CSP Bot burglary", or "burglary" in a personal chat; a leading "csp" or "/csp" is
 dropped) goes through the same `dispatch` as Slack and is answered in its conversation (in a

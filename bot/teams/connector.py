@@ -184,7 +184,8 @@ def http_client() -> Client:
 
 class TeamsSender:
     """Everything CSP Bot sends to Teams without a request to answer (briefings): cards posted
-    with the SDK app's token and cloud, only to service URLs on the allowlist."""
+    with the SDK app's token and cloud, only to service URLs on the allowlist. `TeamsBot`
+    (bot/teams/app.py) has one on its own App; `sender_for` makes one with no inbound app."""
 
     def __init__(self, app: App, service_urls: tuple[str, ...]) -> None:
         self.app = app
@@ -216,3 +217,12 @@ class TeamsSender:
                   summary: str | None = None) -> str:
         """`apost_card` from a thread without a running event loop (the delivery's)."""
         return asyncio.run(self.apost_card(ref, card, summary))
+
+
+def sender_for(config: Config, cloud: Any = None) -> TeamsSender:
+    """A sender for posting on its own (the delivery of briefings): the SDK's App with CSP Bot's
+    credentials and retries, and no handlers, since it answers nothing."""
+    app = TeamsApp(credentials(config), http_server_adapter=RouteCollector(),
+                   client=http_client(), state=False, cloud=cloud,
+                   dangerously_allow_unauthenticated_requests=config.teams_skip_auth)
+    return TeamsSender(app, config.teams_service_urls)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.services import Services
-from bot.teams.app import TeamsBot
+from bot.teams.connector import sender_for
 from bot.teams.install import conversation_ref
 from bot.teams.render import render_card
 from data.errors import DataError
@@ -25,10 +25,10 @@ def teams_poster(services: Services, conversation: str) -> Callable[[Reply, str 
     if ref is None:
         raise DataError(f"CSP Bot has no stored Teams conversation {conversation}: it must be "
                         "installed there first.")
-    bot = TeamsBot(services)
+    sender = sender_for(services.config)
 
     def post(part: Reply, thread: str | None) -> str:
         target = ref.thread(thread) if thread else ref
-        return bot.post_card(target, render_card(part), summary=part.title)
+        return sender.post_card(target, render_card(part), summary=part.title)
 
     return post

@@ -5,6 +5,7 @@ reference ids that users are shown can be looked up. Secrets are never logged.""
 from __future__ import annotations
 
 import logging
+import uuid
 
 from bot.config import Config
 
@@ -38,3 +39,10 @@ def configure_logging(config: Config) -> None:
     root.setLevel(min(logging.INFO, logging.getLevelName(config.log_level)))
 
 
+def log_with_reference(exc: BaseException, where: str) -> str:
+    """Log an unexpected `exc` in full (traceback in the log file) under a new reference id, and
+    return the id: the one thing a user is shown of it, to give an admin."""
+    ref = uuid.uuid4().hex[:8]
+    logging.getLogger("cspbot").error("unexpected error in %s, reference %s", where, ref,
+                                      exc_info=exc)
+    return ref

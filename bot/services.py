@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,6 +12,7 @@ import sqlite_utils
 
 from bot.clock import Clock
 from bot.config import Config, open_store
+from bot.logs import log_with_reference
 from handlers.reply import CspError, Reply, Text
 from handlers.router import Settings, error_reply
 
@@ -62,8 +62,7 @@ def reply_to(exc: BaseException, where: str) -> Reply:
 
 def apology(exc: BaseException, where: str) -> Reply:
     """Log `exc` with a new reference id (full traceback in the log); the user's reply."""
-    ref = uuid.uuid4().hex[:8]
-    log.error("unexpected error in %s, reference %s", where, ref, exc_info=exc)
+    ref = log_with_reference(exc, where)
     text = (f"Sorry, something went wrong on our side (reference {ref}). Please try again; if "
             "it keeps happening, give your partnership's admin that reference.")
     return Reply("Sorry", [Text(text)], text)

@@ -13,9 +13,9 @@ from dataclasses import asdict
 from pathlib import Path
 
 from bot.cli.render_text import render_text
-from bot.services import Services, apology
+from bot.services import Services, reply_to
 from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
-from handlers.router import dispatch, error_reply
+from handlers.router import dispatch
 from handlers.update import submit_update
 
 PROMPT = "csp> "
@@ -39,10 +39,8 @@ def ask(services: Services, text: str, user: str | None,
                                "cspbot console")
             return fill_form(services, result, ctx, read)
         return result
-    except CspError as exc:
-        return error_reply(exc)
     except Exception as exc:  # noqa: BLE001 (the one place exceptions become messages)
-        return apology(exc, "console")
+        return reply_to(exc, "console")
 
 
 def fill_form(services: Services, form: Form, ctx: Context, read: Callable[[str], str]

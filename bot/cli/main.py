@@ -2,7 +2,8 @@
 
 `CspGroup.invoke` is the one place where exceptions become what the user reads: a DataError is
 printed as it is (exit 1); anything else is logged with a reference id and the user sees a short
-apology quoting it, never a traceback. Commands live in bot/commands_*.py, one module per concern.
+apology quoting it, never a traceback (bot/logs.py's `log_with_reference`, as every front end
+does). Commands live in bot/cli/, one module per concern.
 """
 
 from __future__ import annotations
@@ -11,12 +12,11 @@ import importlib
 import logging
 import os
 import sys
-import uuid
 
 import click
 
 from bot.config import load_config
-from bot.logs import configure_logging
+from bot.logs import configure_logging, log_with_reference
 from data.errors import DataError, IngestError
 
 log = logging.getLogger("cspbot")
@@ -67,9 +67,8 @@ class CspGroup(click.Group):
             ctx.exit(1)
         except KeyboardInterrupt:
             raise click.ClickException("Interrupted: nothing was changed.") from None
-        except Exception:
-            ref = uuid.uuid4().hex[:8]
-            log.exception("unexpected error, reference %s", ref)
+        except Exception as exc:
+            ref = log_with_reference(exc, f"cspbot {ctx.invoked_subcommand or ''}".strip())
             raise click.ClickException(
                 f"Sorry, something went wrong (reference {ref}). The "
                 f"details are in {ctx.obj.log_file if ctx.obj else 'the log'} under that "

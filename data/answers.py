@@ -3,8 +3,8 @@
 An answer is stored as its text parts (JSON) and its chart (PNG), under a `version` string that
 its maker derives from everything the answer depends on (the store's data, the settings, the
 code). Rows of any other version are stale: they are never served, and are dropped whenever a
-partnership's answers of a new version are kept. Migration 0007 (data/migrations.py) creates the
-table.
+partnership's answers of a new version are kept. Migration 0007 (data/migrations/m0007_answers.py)
+creates the table.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@ tenant), kept when CSP Bot is installed there or spoken to, so that briefings ca
 it later without a message to answer.
 
 A subscription's `channel` is the conversation id; this table adds what posting needs besides.
-Migration 0006 (data/migrations.py) creates the table.
+Migration 0006 (data/migrations/m0006_teams_conversations.py) creates the table.
 """
 
 from __future__ import annotations

@@ -14,7 +14,7 @@ import sqlite_utils
 from data import plan_queries as plan
 from data.catalogue import normalise
 from data.errors import did_you_mean
-from data.partnership_file import STATUSES
+from data.partnership_sections import STATUSES
 from handlers import acl
 from handlers.args import match_named
 from handlers.registry import command

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from data.ledger import deliveries
-from data.partnership_file import SCHEDULE
+from data.partnership_sections import SCHEDULE
 from data.subscriptions import find, subscribe, unsubscribe
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text

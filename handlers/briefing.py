@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from data.errors import DataError
-from data.partnership_file import STATUSES
+from data.partnership_sections import STATUSES
 from data.values import partnership_values
 from handlers import acl
 from handlers.args import MONTH, take_month

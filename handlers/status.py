@@ -6,7 +6,7 @@ from typing import Any
 
 from data.errors import DataError
 from data.overview import partnership_status
-from data.partnership_file import STATUSES
+from data.partnership_sections import STATUSES
 from handlers.registry import command
 from handlers.reply import CspError, Facts, Reply, Table, Text
 from handlers.request import Request

@@ -17,7 +17,7 @@ import sqlite_utils
 
 from data import plan_queries as plan
 from data.action_plan import StaleUpdate, update_from_chat
-from data.partnership_file import STATUSES
+from data.partnership_sections import STATUSES
 from data.people import person_in
 from handlers import acl
 from handlers.actions import find_action, moment, number

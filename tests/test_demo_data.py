@@ -12,14 +12,12 @@ folder next to the repository, and skips when that is absent.
 from __future__ import annotations
 
 import csv
-import importlib.util
 import json
 import math
 import subprocess
 import sys
 import tomllib
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import numpy as np
@@ -30,6 +28,8 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.stats.proportion import proportions_ztest
+
+from data.seed.demo_check import assess
 
 REPO = Path(__file__).resolve().parents[1]
 SEED = REPO / "data" / "seed"
@@ -216,15 +216,6 @@ def judgement(indicator: str, area: str, name: str) -> object:
         "sufficient"]
 
 
-def load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("generate_demo", GENERATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["generate_demo"] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
-
-
 # ---------------------------------------------------------------------------------------------
 
 def test_generator_reproduces_the_committed_files(tmp_path: Path) -> None:
@@ -288,9 +279,9 @@ def test_files_are_well_formed() -> None:
 
 
 def test_generator_check_agrees_with_this_implementation() -> None:
-    """The generator's --check code and the compact one here give the same numbers."""
-    generator = load_generator()
-    results = generator.assess(SEED)
+    """The generator's --check code (data/seed/demo_check.py) and the compact one here give the
+    same numbers."""
+    results = assess(SEED)
     y = counts()
     for key in SERIES:
         mine, theirs = period_change(y[key]), results[key]["J1"]

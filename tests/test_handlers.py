@@ -15,7 +15,7 @@ import pytest
 
 from data.db import open_db
 from data.demo import load_demo
-from data.partnership_file import STATUSES
+from data.partnership_sections import STATUSES
 from handlers import Context, CspError, Form, FormErrors, FormSubmission, Reply, dispatch
 from handlers.home import home
 from handlers.reply import Actions, Button, Chart, Facts, Table, Text

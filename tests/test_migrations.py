@@ -181,24 +181,59 @@ def test_a_fresh_store_holds_the_catalogue(db: sqlite_utils.Database) -> None:
 def _imports_of(path: Path) -> set[str]:
     """The modules a module of data/ imports, anywhere in it (module level, functions,
     TYPE_CHECKING blocks); `from pkg import name` counts as both pkg and pkg.name."""
+    package = ".".join(path.relative_to(ROOT).parent.parts)  # data, data.migrations
     found: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
             base = node.module or ""
-            if node.level:  # relative to data/ (data/ has no subpackages)
-                base = f"data.{base}" if base else "data"
+            if node.level:  # relative to the module's package
+                parts = package.split(".")
+                parent = ".".join(parts[:len(parts) - node.level + 1])
+                base = f"{parent}.{base}" if base else parent
             found.add(base)
             found.update(f"{base}.{alias.name}" for alias in node.names)
     return found
 
 
+def _is_migrations(module: str) -> bool:
+    return module == "data.migrations" or module.startswith("data.migrations.")
+
+
 def test_only_the_store_opener_imports_the_migrations() -> None:
+    """Outside the migrations package itself, only data/db.py imports it (or any of its
+    modules)."""
+    package = ROOT / "data" / "migrations"
     importers = sorted(
-        f"data/{path.name}" for path in (ROOT / "data").glob("*.py")
-        if "data.migrations" in _imports_of(path))
+        path.relative_to(ROOT).as_posix() for path in (ROOT / "data").rglob("*.py")
+        if package not in path.parents and any(map(_is_migrations, _imports_of(path))))
     assert importers == ["data/db.py"]
+
+
+def test_a_migration_imports_nothing_from_the_project() -> None:
+    """A migration's module imports no module of the project (what it does never changes with
+    them); the package's __init__.py imports only its own migration modules."""
+    project = ("bot", "handlers", "briefings", "data")
+    package = ROOT / "data" / "migrations"
+    modules = sorted(package.glob("m*.py"))
+    assert modules, package
+    for path in modules:
+        imported = {m for m in _imports_of(path) if m.split(".")[0] in project}
+        assert not imported, f"{path.name} imports {sorted(imported)}"
+    imported = {m for m in _imports_of(package / "__init__.py") if m.split(".")[0] in project}
+    assert imported <= {"data.migrations"} | {f"data.migrations.{p.stem}" for p in modules}
+
+
+def test_every_migration_module_is_a_step_in_order() -> None:
+    """data/migrations/m<NAME>.py, one a migration: each is in STEPS, in the order of its name."""
+    from data.migrations import STEPS
+
+    files = sorted(p.stem for p in (ROOT / "data" / "migrations").glob("m*.py"))
+    assert [step.__name__.rpartition(".")[2] for step in STEPS] == files
+    assert [f"m{step.NAME}" for step in STEPS] == files
+    assert [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))] == [
+        step.NAME for step in STEPS]
 
 
 if __name__ == "__main__":

@@ -266,3 +266,9 @@ def test_few_imports_of_project_modules_inside_functions() -> None:
                    and "#" not in modules_of(["bot"])[i[0]].read_text().splitlines()[i[1] - 2]]
     assert not uncommented, uncommented
 
+
+
+def test_no_module_is_over_300_lines() -> None:
+    long = {name: n for name, path in modules_of(PACKAGES).items()
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300}
+    assert not long, long

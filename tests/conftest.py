@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite store in a temporary folder, the CLI in-process, data paths."""
+"""Shared fixtures: a real SQLite store in a temporary folder, the demo store, the CLI
+in-process, data paths. Shared helpers that are not fixtures live in tests/fakes/."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from fakes.demo_store import make_demo_store
 
 from bot.cli.main import cli
 from data.db import open_db
@@ -26,6 +28,15 @@ def db(db_path: Path):  # type: ignore[no-untyped-def]
     database = open_db(db_path)
     yield database
     database.close()
+
+
+@pytest.fixture(scope="module")
+def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store (fakes/demo_store.py), built once for each test module that asks for it.
+    A test that changes it works on a copy (fakes.demo_store.copy_store); the tests of
+    test_teams_e2e.py share it with the bot they run, which changes it, so it is never shared
+    between modules."""
+    return make_demo_store(tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture

@@ -4,22 +4,19 @@ real `cspbot run --http` against the local fake Slack, and the preparer in proce
 from __future__ import annotations
 
 import json
-import os
 import signal
-import socket
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from fakes.demo_store import copy_store
+from fakes.processes import RunningBot, launch_bot
 from fakes.slack_api import FakeSlack
+from fakes.slack_bot import SECRET, TOKEN, slack_env
 from fakes.slack_signing import post_signed, sign, slash_command
-from fakes.waiting import healthy, wait_for
+from fakes.waiting import wait_for
 
 from bot.answers.preparer import AnswerPreparer
 from bot.cli.main import cli
@@ -29,56 +26,21 @@ from briefings import answers
 from data.answers import answerable
 from data.db import open_db
 
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test-token"
 CHANNEL = "C0KETCSP01"
 ADMIN = "U0KETADM1"
 PID = "kettering"
 needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("answers") / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
-    return store
+def running_bot(store: Path, fake: FakeSlack, **env: str) -> RunningBot:
+    """`cspbot run --http` on `store`, talking to `fake`; stopped at the end of a `with`."""
+    return launch_bot(store, {**slack_env(fake), **env})
 
 
-def copy_of(store: Path, folder: Path) -> Path:
-    target = folder / "csp.db"
-    source, copy = open_db(store), open_db(target, migrate=False)
-    source.conn.backup(copy.conn)
-    source.close()
-    copy.close()
-    return target
-
-
-@contextmanager
-def running_bot(store: Path, fake: FakeSlack, **env: str) -> Iterator[subprocess.Popen[bytes]]:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    environment = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-                   "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store),
-                   "CSP_LOG_FILE": str(store.with_suffix(".log")), **env}
-    environment.pop("SLACK_APP_TOKEN", None)
-    process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", str(port)],
-                               env=environment, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
-    process.url = f"http://127.0.0.1:{port}"  # type: ignore[attr-defined]
-    try:
-        wait_for(lambda: healthy(process.url), timeout=30)  # type: ignore[attr-defined]
-        yield process
-    finally:
-        if process.poll() is None:
-            process.terminate()
-            process.wait(timeout=15)
-
-
-def ask(process: Any, fake: FakeSlack, text: str) -> dict[str, Any]:
+def ask(bot: RunningBot, fake: FakeSlack, text: str) -> dict[str, Any]:
     """Send `/csp text` signed; the message posted to its response_url."""
     url = fake.response_url()
-    status, _ = post_signed(f"{process.url}/slack/events", SECRET,
+    status, _ = post_signed(f"{bot.url}/slack/events", SECRET,
                             slash_command(text, ADMIN, CHANNEL, url))
     assert status == 200
     target = url.rsplit("/", 1)[1]
@@ -106,16 +68,16 @@ def alive(pid: int) -> bool:
     return state != "Z"
 
 
-def busy_workers(bot: Any, fake: FakeSlack) -> list[int]:
+def busy_workers(bot: RunningBot, fake: FakeSlack) -> list[int]:
     """The bot's worker processes, once they have answered a question."""
     ask(bot, fake, "vehicle crime")
-    return wait_for(lambda: [p for p in children(bot.pid) if alive(p)],  # type: ignore[no-any-return]
+    return wait_for(lambda: [p for p in children(bot.process.pid) if alive(p)],  # type: ignore[no-any-return]
                     what="workers")
 
 
 def test_the_bot_prepares_every_answer_at_start_and_answers_from_them(
         demo_store: Path, tmp_path: Path) -> None:
-    store = copy_of(demo_store, tmp_path)
+    store = copy_store(demo_store, tmp_path)
     db = open_db(store)
     expected = len(answerable(db, PID))
     with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
@@ -134,14 +96,14 @@ def test_the_bot_prepares_every_answer_at_start_and_answers_from_them(
 
 def test_without_worker_processes_the_bot_answers_in_its_own(demo_store: Path,
                                                              tmp_path: Path) -> None:
-    store = copy_of(demo_store, tmp_path)
+    store = copy_store(demo_store, tmp_path)
     with FakeSlack(token=TOKEN) as fake, \
             running_bot(store, fake, CSP_ANSWER_WORKERS="0") as bot:
         answer = ask(bot, fake, "vehicle crime")
         assert "Vehicle crime is well down" in json.dumps(answer["blocks"])
         wait_for(lambda: fake.uploads("D0KETADM1"), what="the chart")
         if Path("/proc").exists():
-            assert children(bot.pid) == []
+            assert children(bot.process.pid) == []
     db = open_db(store)
     assert db.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 1  # not prepared
     db.close()
@@ -151,17 +113,17 @@ def test_without_worker_processes_the_bot_answers_in_its_own(demo_store: Path,
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
 def test_the_workers_stop_with_the_bot(demo_store: Path, tmp_path: Path, how: int) -> None:
     """SIGTERM: a clean exit that stops them; SIGKILL: they notice and stop themselves."""
-    store = copy_of(demo_store, tmp_path)
+    store = copy_store(demo_store, tmp_path)
     with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
         workers = busy_workers(bot, fake)
-        bot.send_signal(how)
-        assert bot.wait(timeout=15) == (0 if how == signal.SIGTERM else -signal.SIGKILL)
+        bot.process.send_signal(how)
+        assert bot.process.wait(timeout=15) == (0 if how == signal.SIGTERM else -signal.SIGKILL)
         wait_for(lambda: not any(alive(p) for p in workers), timeout=10,
                  what="the workers to stop")
 
 
 def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path: Path) -> None:
-    store = copy_of(demo_store, tmp_path)
+    store = copy_store(demo_store, tmp_path)
     config = load_config({"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(tmp_path / "log")})
     preparer = AnswerPreparer(Services(config))  # (no workers: answers worked out here)
     answers._MEMORY.clear()
@@ -182,7 +144,6 @@ def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path:
     db.close()
 
 
-
 def test_a_command_no_worker_can_take_is_answered_in_the_bots_process(
         demo_store: Path, tmp_path: Path) -> None:
     from slack_bolt.request import BoltRequest
@@ -190,7 +151,7 @@ def test_a_command_no_worker_can_take_is_answered_in_the_bots_process(
     from bot.answers.workers import AnswerWorkers
     from bot.slack.app import build_app
 
-    store = copy_of(demo_store, tmp_path)
+    store = copy_store(demo_store, tmp_path)
     config = load_config({"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(tmp_path / "log")})
     workers = AnswerWorkers(config, 1, eager=False)
     workers.close()  # a bot whose workers are stopping: none takes the command

@@ -15,7 +15,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 from fakes.slack_api import FakeSlack
+from fakes.waiting import wait_for
 
 from bot.cli.main import cli
 from bot.config import load_config
@@ -372,11 +372,9 @@ def test_a_delivery_killed_half_way_resumes_without_repeating_a_part(world: Worl
                                env=world.env(), cwd=ROOT, stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 90
-        while not marker.exists():
-            assert process.poll() is None, process.stderr.read() if process.stderr else ""
-            assert time.monotonic() < deadline, "the delivering process never got half way"
-            time.sleep(0.05)
+        wait_for(lambda: marker.exists() or process.poll() is not None, timeout=90,
+                 what="the delivering process to get half way")
+        assert marker.exists(), process.stderr.read() if process.stderr else ""
         row = ledger.current(world.services.db(), sid, PERIOD)
         assert row is not None and row["state"] == "sending"
         done = ledger.parts_done(world.services.db(), row["id"])

@@ -1,20 +1,20 @@
 """The plan commands in-process: `dispatch` against the demo store, as Slack's users ask.
 
-The demo (Kettering, figures 2005-04..2010-03) is built once per module; every test works on
-its own copy, so the tests that update actions never see each other's changes.
+The demo (Kettering, figures 2005-04..2010-03) is built once per module (conftest's
+`demo_store`); every test works on its own copy, so the tests that update actions never see each
+other's changes.
 """
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes.demo_store import copy_store
 
 from data.db import open_db
-from data.demo import load_demo
 from data.partnership_sections import STATUSES
 from handlers import Context, CspError, Form, FormErrors, FormSubmission, Reply, dispatch
 from handlers.home import home
@@ -27,24 +27,10 @@ SAC = {"4.4.1", "4.4.2", "4.6.1", "4.6.2", "4.6.3", "4.6.4", "4.6.5"}  # serious
 SAC_NAME = "Serious acquisitive crime (domestic burglary, vehicle crime and robbery)"
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("demo") / "csp.db"
-    db = open_db(path)
-    load_demo(db)
-    db.close()
-    return path
-
-
 @pytest.fixture
 def store(demo_store: Path, tmp_path: Path) -> Iterator[Any]:
     """A private copy of the demo store."""
-    copy = tmp_path / "csp.db"
-    source, target = sqlite3.connect(demo_store), sqlite3.connect(copy)
-    source.backup(target)
-    source.close()
-    target.close()
-    db = open_db(copy)
+    db = open_db(copy_store(demo_store, tmp_path))
     yield db
     db.close()
 

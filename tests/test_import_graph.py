@@ -267,8 +267,28 @@ def test_few_imports_of_project_modules_inside_functions() -> None:
     assert not uncommented, uncommented
 
 
-
 def test_no_module_is_over_300_lines() -> None:
     long = {name: n for name, path in modules_of(PACKAGES).items()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > 300}
     assert not long, long
+
+
+def test_no_test_module_imports_another_test_module() -> None:
+    """What tests share lives in tests/fakes/ (imported as `fakes`) and tests/conftest.py: no
+    module under tests/ imports a test_* module, by any import statement anywhere in it."""
+    tests = ROOT / "tests"
+    test_modules = {path.stem for path in tests.rglob("test_*.py")}
+    wrong = []
+    for path in sorted(tests.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [f"{node.module or ''}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            hits = {part for name in names for part in name.split(".")} & test_modules
+            if hits:
+                wrong.append(f"{path.relative_to(ROOT)}:{node.lineno} imports "
+                             + ", ".join(sorted(hits)))
+    assert not wrong, "test modules importing test modules:\n" + "\n".join(wrong)

@@ -5,12 +5,12 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import zipfile
 from collections import Counter
 from pathlib import Path
 
 from conftest import dump
+from fakes.policeuk_import import ingest
 
 from data.catalogue import SLUG_BY_POLICE_TYPE
 from data.policeuk import local_authority_of
@@ -33,12 +33,6 @@ def expected_counts(*paths: Path) -> Counter[tuple[str, str, str]]:
                 counts[(row["Month"], local_authority_of(row["LSOA name"]),
                         SLUG_BY_POLICE_TYPE[row["Crime type"]])] += 1
     return counts
-
-
-def ingest(cspbot, *paths: Path) -> dict:  # type: ignore[no-untyped-def,type-arg]
-    result = cspbot("ingest", "police-uk", *paths, "--json")
-    assert result.exit_code == 0, result.output
-    return json.loads(result.stdout)
 
 
 def exported(cspbot, la: str, *args: str) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]

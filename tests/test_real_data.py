@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import dump, policeuk
-from test_ingest import ingest
+from fakes.policeuk_import import ingest
 
 from data.catalogue import CATALOGUE, SLUG_BY_POLICE_TYPE, expand
 from data.db import open_db

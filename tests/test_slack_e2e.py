@@ -4,34 +4,22 @@ sent over real HTTP, and the local fake Slack Web API recording what the bot sen
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from fakes.processes import launch_bot
 from fakes.slack_api import FakeSlack
+from fakes.slack_bot import SECRET, TOKEN, slack_env
 from fakes.slack_signing import interaction, post_signed, slash_command
-from fakes.waiting import healthy, wait_for
+from fakes.waiting import wait_for
 
-from bot.cli.main import cli
 from data.db import open_db
 
-SECRET = "test-signing-secret"
-TOKEN = "xoxb-test-token"
 ADMIN, POLICE_LEAD, KBC_LEAD, MEMBER = "U0KETADM1", "U0KETPOL1", "U0KETKBC1", "U0KETMEM1"
 CHANNEL = "C0KETCSP01"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Bot:
@@ -68,27 +56,11 @@ class Bot:
 
 
 @pytest.fixture(scope="module")
-def bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
-    tmp = tmp_path_factory.mktemp("slack")
-    store = tmp / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
-    port = free_port()
-    with FakeSlack(token=TOKEN) as fake:
-        env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-               "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store),
-               "CSP_LOG_FILE": str(tmp / "csp.log")}
-        env.pop("SLACK_APP_TOKEN", None)
-        process = subprocess.Popen([sys.executable, "-m", "bot", "run", "--http", str(port)],
-                                   env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_for(lambda: healthy(base), timeout=30)
-            wait_for(lambda: "is not scheduled" in (tmp / "csp.log").read_text(),
-                     what="the scheduler's start")
-            yield Bot(f"{base}/slack/events", fake, store)
-        finally:
-            process.terminate()
-            process.wait(timeout=10)
+def bot(demo_store: Path) -> Iterator[Bot]:
+    log = demo_store.parent / "csp.log"
+    with FakeSlack(token=TOKEN) as fake, launch_bot(demo_store, slack_env(fake)) as running:
+        wait_for(lambda: "is not scheduled" in log.read_text(), what="the scheduler's start")
+        yield Bot(f"{running.url}/slack/events", fake, demo_store)
 
 
 def test_the_demo_lives_on_its_own_date_and_is_posted_nothing_by_the_scheduler(

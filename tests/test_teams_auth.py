@@ -9,13 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from fakes.demo_store import make_demo_store
+from fakes.teams_activities import APP_ID, TENANT, card_text, message
 from fakes.teams_connector import FakeConnector
 from fastapi.testclient import TestClient
 from microsoft_teams.api.auth.cloud_environment import PUBLIC, with_overrides
-from test_teams_e2e import APP_ID, TENANT, card_text, message
 
-from bot.cli.main import cli
 from bot.config import load_config
 from bot.services import Services
 from bot.teams.app import TeamsBot
@@ -24,8 +23,7 @@ from bot.web import build_web_app
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[TestClient, FakeConnector]]:
-    store = tmp_path / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    store = make_demo_store(tmp_path)
     with FakeConnector() as connector:
         config = load_config({"CLIENT_ID": APP_ID, "CLIENT_SECRET": "not-a-real-secret",
                               "TENANT_ID": TENANT, "CSP_TEAMS_LOGIN_URL": connector.url,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from fakes.teams_activities import APP_ID, CHANNEL, TENANT
 from fakes.teams_connector import FakeConnector
-from test_teams_post import APP_ID, CHANNEL, TENANT
 
 import bot.teams.connector as teams_client
 from bot.config import load_config

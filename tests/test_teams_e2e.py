@@ -6,12 +6,6 @@ endpoint (CSP_TEAMS_LOGIN_URL)."""
 from __future__ import annotations
 
 import json
-import os
-import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -20,69 +14,34 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from fakes.processes import RunningBot, launch_bot
+from fakes.teams_activities import (
+    ADMIN,
+    APP_ID,
+    BOT,
+    CHANNEL,
+    KBC_LEAD,
+    MEMBER,
+    POLICE_LEAD,
+    TENANT,
+    activity,
+    card_text,
+    elements,
+    invoke,
+    message,
+    personal,
+    plain,
+)
 from fakes.teams_connector import FakeConnector
 from fakes.waiting import wait_for
 
-from bot.cli.main import cli
 from data import subscriptions, teams_refs
 from data.db import open_db
 from handlers.reply import Chart, Context, Facts, Reply, Text
 from handlers.router import dispatch
 
-APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
-BOT = {"id": f"28:{APP_ID}", "name": "CSP Bot"}
-TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
-# The Teams (Entra object) ids of the Kettering seed's people (data/seed/kettering.toml).
-ADMIN, KBC_LEAD, POLICE_LEAD, MEMBER = (f"00000000-0000-0000-0000-00000000000{n}"
-                                        for n in (1, 2, 4, 6))
 SLACK_ADMIN = "U0KETADM1"
-CHANNEL = "19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2"
 OTHER_CHANNEL = "19:ffeeddccbbaa99887766554433221100@thread.tacv2"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def personal(user: str) -> str:
-    return f"a:1{user.replace('-', '')}personalchat"
-
-
-def activity(connector: FakeConnector, user: str = ADMIN, conversation: str | None = None,
-             kind: str = "personal", **fields: Any) -> dict[str, Any]:
-    """An activity as Teams sends it to a bot."""
-    conversation = conversation or personal(user)
-    body: dict[str, Any] = {
-        "type": "message", "id": f"17{time.time_ns() % 10**11:011d}",
-        "timestamp": "2010-04-12T09:30:00.000Z", "localTimestamp": "2010-04-12T10:30:00+01:00",
-        "serviceUrl": connector.url, "channelId": "msteams",
-        "from": {"id": f"29:1{user[-6:]}", "name": "A partner", "aadObjectId": user},
-        "conversation": {"id": conversation, "conversationType": kind, "tenantId": TENANT},
-        "recipient": BOT, "locale": "en-GB", "textFormat": "plain",
-        "channelData": {"tenant": {"id": TENANT}}}
-    if kind == "channel":
-        body["channelData"].update({"team": {"id": CHANNEL, "name": "Kettering CSP"},
-                                    "channel": {"id": conversation.split(";")[0]}})
-    body.update(fields)
-    return body
-
-
-def message(connector: FakeConnector, text: str, mention: bool = False, **kwargs: Any
-            ) -> dict[str, Any]:
-    if mention:
-        tag = f"<at>{BOT['name']}</at>"
-        return activity(connector, text=f"{tag} {text}", entities=[
-            {"type": "mention", "text": tag, "mentioned": BOT}], **kwargs)
-    return activity(connector, text=text, **kwargs)
-
-
-def invoke(connector: FakeConnector, name: str, data: dict[str, Any], **kwargs: Any
-           ) -> dict[str, Any]:
-    return activity(connector, type="invoke", name=name,
-                    value={"data": data, "context": {"theme": "default"}}, **kwargs)
 
 
 def post(url: str, body: dict[str, Any] | bytes, token: str | None = None
@@ -129,84 +88,28 @@ class Bot:
         return self.db_count("SELECT COUNT(*) FROM action_updates")
 
 
-def start(tmp: Path, connector: FakeConnector, store: Path, **env: str
-          ) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    environment = {**os.environ, "CLIENT_ID": APP_ID, "CLIENT_SECRET": "not-a-real-secret",
-                   "TENANT_ID": TENANT, "CSP_TEAMS_LOGIN_URL": connector.url.rstrip("/"),
-                   "CSP_TEAMS_SERVICE_URL_ALLOWLIST": connector.url, "CSP_DB_PATH": str(store),
-                   "CSP_LOG_FILE": str(tmp / "csp.log"), **env}
-    for name in ("SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_APP_TOKEN",
-                 "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS"):
-        environment.pop(name, None)
-    if "CSP_TEAMS_SKIP_AUTH" not in env:
-        environment.pop("CSP_TEAMS_SKIP_AUTH", None)
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot", "run", "--platform", "teams", "--http", str(port)],
-        env=environment, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{base}/healthz", timeout=1):
-                return process, base
-        except OSError:
-            if process.poll() is not None:
-                break
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError(process.communicate()[1].decode()[-2000:])
-
-
-def stop(process: subprocess.Popen[bytes]) -> str:
-    process.terminate()
-    return process.communicate(timeout=10)[1].decode()
-
-
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("teams") / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
-    return store
+def start(tmp: Path, connector: FakeConnector, store: Path, **env: str) -> RunningBot:
+    """`cspbot run --platform teams` against the connector stub, with no Slack settings and
+    CSP_TEAMS_SKIP_AUTH only when given; its log in `tmp`."""
+    return launch_bot(store, {
+        "CLIENT_ID": APP_ID, "CLIENT_SECRET": "not-a-real-secret", "TENANT_ID": TENANT,
+        "CSP_TEAMS_LOGIN_URL": connector.url.rstrip("/"),
+        "CSP_TEAMS_SERVICE_URL_ALLOWLIST": connector.url, "SLACK_BOT_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None, "SLACK_APP_TOKEN": None,
+        "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": None, "CSP_TEAMS_SKIP_AUTH": None, **env},
+        platform="teams", log=tmp / "csp.log")
 
 
 @pytest.fixture(scope="module")
 def bot(demo_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Bot]:
     with FakeConnector() as connector:
-        process, base = start(tmp_path_factory.mktemp("teams-run"), connector, demo_store,
-                              CSP_TEAMS_SKIP_AUTH="true")
+        running = start(tmp_path_factory.mktemp("teams-run"), connector, demo_store,
+                        CSP_TEAMS_SKIP_AUTH="true")
         try:
-            yield Bot(f"{base}/api/messages", connector, demo_store)
+            yield Bot(f"{running.url}/api/messages", connector, demo_store)
         finally:
-            log = stop(process)
+            log = running.stop()
             assert "CSP_TEAMS_SKIP_AUTH is on" in log  # loud at start and on each request
-
-
-def card_text(card: dict[str, Any]) -> str:
-    """Every text of a card, markup removed (for comparing with the neutral reply)."""
-    found = [node[key] for node in nodes(card) for key in ("text", "title", "value", "altText",
-                                                           "label")
-             if isinstance(node.get(key), str) and not node.get("url")]
-    return plain("\n".join(found))
-
-
-def plain(text: str) -> str:
-    return " ".join(re.sub(r"[*_`\u200b]", "", text).split())
-
-
-def nodes(card: Any) -> Iterator[dict[str, Any]]:
-    """Every object in a card, depth first."""
-    if isinstance(card, dict):
-        yield card
-        for value in card.values():
-            yield from nodes(value)
-    elif isinstance(card, list):
-        for value in card:
-            yield from nodes(value)
-
-
-def elements(card: dict[str, Any], kind: str) -> list[dict[str, Any]]:
-    return [node for node in nodes(card) if node.get("type") == kind]
 
 
 def test_an_indicator_question_gets_the_same_sentence_and_facts_as_slack(bot: Bot) -> None:
@@ -427,13 +330,13 @@ def test_not_json_is_a_bad_request(bot: Bot) -> None:
 
 def test_without_a_valid_token_requests_are_refused(demo_store: Path, tmp_path: Path) -> None:
     with FakeConnector() as connector:
-        process, base = start(tmp_path, connector, demo_store)  # CSP_TEAMS_SKIP_AUTH unset
+        running = start(tmp_path, connector, demo_store)  # CSP_TEAMS_SKIP_AUTH unset
         try:
-            url = f"{base}/api/messages"
+            url = f"{running.url}/api/messages"
             body = message(connector, "burglary")
             assert post(url, body)[0] == 401
             assert post(url, body, token="not-a-jwt")[0] == 401
         finally:
-            log = stop(process)
+            log = running.stop()
         assert not connector.activities()
         assert "CSP_TEAMS_SKIP_AUTH is on" not in log

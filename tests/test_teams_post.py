@@ -9,6 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from fakes.teams_activities import APP_ID, CHANNEL, TENANT
 from fakes.teams_connector import FakeConnector
 
 import bot.teams.connector as teams_client
@@ -18,10 +19,6 @@ from bot.teams.app import ConversationRef, TeamsBot, conversation_ref
 from bot.teams.render import MAX_MESSAGE_BYTES, card_json, render_card
 from data import teams_refs
 from handlers.reply import Facts, Reply, Text
-
-APP_ID = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
-TENANT = "9188040d-6c67-4c5b-b112-36a304b66dad"
-CHANNEL = "19:0a1b2c3d4e5f60718293a4b5c6d7e8f9@thread.tacv2"
 
 
 def teams_bot(connector: FakeConnector, tmp_path: Path) -> TeamsBot:

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from fakes.demo_store import make_demo_store
 
-from bot.cli.main import cli
 from bot.teams.dialog import dialog_card, form_opener, read_submission, render_dialog
 from bot.teams.render import MAX_CARD_BYTES, card_bytes, card_json, render_card, to_markdown
 from data.db import open_db
@@ -36,8 +35,7 @@ ELEMENTS = {"AdaptiveCard", "TextBlock", "FactSet", "Image", "ColumnSet", "Colum
 @pytest.fixture(scope="module")
 def cards(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]]:
     """Every kind of card CSP Bot sends, from the demo store, by name."""
-    store = tmp_path_factory.mktemp("cards") / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    store = make_demo_store(tmp_path_factory.mktemp("cards"))
     db = open_db(store)
     out: dict[str, dict[str, Any]] = {}
     try:

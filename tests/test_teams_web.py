@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from click.testing import CliRunner
+from fakes.demo_store import make_demo_store
+from fakes.teams_activities import APP_ID, message
 from fakes.teams_connector import FakeConnector
 from fastapi.testclient import TestClient
-from test_teams_e2e import APP_ID, message
 
-from bot.cli.main import cli
 from bot.config import load_config
 from bot.services import Services
 from bot.slack.app import build_app
@@ -19,8 +18,7 @@ from bot.web import build_web_app
 
 
 def test_one_app_serves_slack_and_teams(tmp_path: Path) -> None:
-    store = tmp_path / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    store = make_demo_store(tmp_path)
     with FakeConnector() as connector:
         config = load_config({"CLIENT_ID": APP_ID, "CLIENT_SECRET": "x", "CSP_DB_PATH": str(store),
                               "CSP_TEAMS_SKIP_AUTH": "true",

@@ -2,24 +2,21 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
+from contextlib import ExitStack
 from pathlib import Path
 
-from click.testing import CliRunner
+from fakes.demo_store import make_demo_store
+from fakes.processes import RunningBot, launch_bot
 from fakes.slack_api import FakeSlack
-from fakes.waiting import healthy, wait_for
-from test_slack_e2e import SECRET, TOKEN, free_port
+from fakes.slack_bot import TOKEN, slack_env
+from fakes.waiting import wait_for
 
-from bot.cli.main import cli
 from data.db import open_db
 from data.subscriptions import subscribe
 
 
 def test_two_processes_one_scheduler_exactly_one_notice(tmp_path: Path) -> None:
-    store = tmp_path / "csp.db"
-    assert CliRunner().invoke(cli, ["--db", str(store), "demo"]).exit_code == 0
+    store = make_demo_store(tmp_path)
     db = open_db(store)
     # On the test's clock, 3 May 2010 at noon (CSP_NOW), the partnership living on that clock
     # (its own date cleared). Due on the 1st of every month at midnight: both processes find
@@ -31,19 +28,12 @@ def test_two_processes_one_scheduler_exactly_one_notice(tmp_path: Path) -> None:
     sub = subscribe(db, "kettering", "slack", "C0KETCSP01", "day 1 at 00:00")
     db.close()
     with FakeSlack(token=TOKEN) as fake:
-        env = {**os.environ, "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET,
-               "CSP_SLACK_API_URL": fake.url, "CSP_DB_PATH": str(store),
-               "CSP_LOG_FILE": str(tmp_path / "csp.log"), "CSP_SCHEDULER_CATCH_UP_HOURS": "72",
+        env = {**slack_env(fake), "CSP_SCHEDULER_CATCH_UP_HOURS": "72",
                "CSP_NOW": "2010-05-03T12:00"}
-        env.pop("SLACK_APP_TOKEN", None)
-        bots = []
-        try:
+        bots: list[RunningBot] = []
+        with ExitStack() as running:  # one after the other, each answering before the next
             for _ in range(2):
-                port = free_port()
-                bots.append(subprocess.Popen(
-                    [sys.executable, "-m", "bot", "run", "--http", str(port)], env=env,
-                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
-                wait_for(lambda p=port: healthy(f"http://127.0.0.1:{p}"), timeout=30)
+                bots.append(running.enter_context(launch_bot(store, env)))
             wait_for(lambda: fake.messages("D0KETADM1"), timeout=20)
             # the holder's attempt is over (the ledger waits, flagged as told) and the other
             # process has said it schedules nothing: no second notice can come after this
@@ -55,12 +45,8 @@ def test_two_processes_one_scheduler_exactly_one_notice(tmp_path: Path) -> None:
             assert "wait" in str(notices[0]).lower() and "2010-04" in str(notices[0])
             lock = Path(str(store.resolve()) + ".scheduler.lock")
             holder = int(lock.read_text().split()[0])
-            assert holder in {b.pid for b in bots}
-        finally:
-            for bot in bots:
-                bot.terminate()
-                bot.wait(timeout=10)
-        logs = "".join(b.stderr.read() for b in bots if b.stderr)
+            assert holder in {b.process.pid for b in bots}
+        logs = "".join(b.stop() for b in bots)  # stopped: what each wrote on stderr
         assert "Briefing scheduler started" in logs
         assert logs.count("Briefing scheduler started") == 1
 

@@ -39,12 +39,13 @@ def migrate(db: sqlite_utils.Database) -> None:
         id INTEGER PRIMARY KEY AUTOINCREMENT, partnership TEXT NOT NULL, action TEXT NOT NULL,
         at TEXT NOT NULL, by TEXT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL,
         old TEXT, new TEXT, note TEXT, person_id TEXT, chat_id TEXT, hash TEXT NOT NULL)""")
-    previous = ""
+    chained, previous = [], ""
     for row_id, *values in rows:
         hashed = (*values, None, None)  # no person id or chat id was kept before
         previous = _chain_hash(previous, hashed)
-        db.execute(f"INSERT INTO action_updates (id, {', '.join(HASHED)}, hash) "
-                   f"VALUES ({', '.join('?' * (len(HASHED) + 2))})", (row_id, *hashed, previous))
+        chained.append((row_id, *hashed, previous))
+    db.conn.executemany(f"INSERT INTO action_updates (id, {', '.join(HASHED)}, hash) "
+                        f"VALUES ({', '.join('?' * (len(HASHED) + 2))})", chained)
     statements = [
         "CREATE INDEX action_updates_action ON action_updates(partnership, action, at)",
         "CREATE TRIGGER action_updates_never_edited BEFORE UPDATE ON action_updates "

@@ -133,6 +133,7 @@ def test_a_row_altered_with_the_triggers_dropped_is_named(cspbot, loaded: Path) 
                           "was altered after it was written: it no longer matches its hash "
                           "(and 1 more problem).\n")
     assert "- the triggers action_updates_never_edited, " in out  # the guards, dropped
+    assert out.endswith("take the rows as written from a backup that verifies intact.\n")
     first = data["problems"][0]
     assert (first["kind"], first["first"], first["row"]["new"]) == ("altered", 14, "complete")
     assert [p["kind"] for p in data["problems"]] == ["altered", "unguarded"]

@@ -41,5 +41,8 @@ def verify(ctx: click.Context, partnership: str | None, as_json: bool) -> None:
         click.echo(verdict.summary())
         for problem in verdict.problems[1:]:
             click.echo(f"- {problem.message}")
+        if not verdict.intact:
+            click.echo("The store was changed outside CSP Bot: find out who can write to its "
+                       "file, and take the rows as written from a backup that verifies intact.")
     if not verdict.intact:
         ctx.exit(1)

@@ -1,8 +1,9 @@
 """`load_partnership`: write a checked partnership file into the store, in one transaction.
 
 Reloading updates in place. The audit trail of actions (`action_updates`) is only ever added to:
-a new action, a changed status or output value, and an action dropped from the file (marked
-withdrawn) each leave a row. A value someone changed from chat is kept unless the file's own
+a new action, each field the file changes (an output's measure, unit, target and value, an output
+added or removed), and an action dropped from the file (marked withdrawn) each leave a row, by
+`file:<name>` with source `file`. A value someone changed from chat is kept unless the file's own
 value for it changes (the file's last value is remembered in `file_status` / `file_current`).
 """
 
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from data.action_plan import audit, now, sync_action
+from data.action_plan import sync_action
+from data.audit_trail import Author, now, record
 from data.catalogue import normalise
 from data.db import write_transaction
 from data.partnership_file import Partnership, read_partnership_file
@@ -56,7 +58,7 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path,
         _write_areas(db, p)
         _write_indicators(db, p)
         _write_people_and_priorities(db, p)
-        _write_actions(db, p, report, f"file:{path.name}")
+        _write_actions(db, p, report, Author(f"file:{path.name}", "file"))
         _write_targets_and_subscriptions(db, p)
         _write_channels(db, p, path)
         report.counts = {t: db.execute(f"SELECT COUNT(*) FROM {t} WHERE partnership = ?",
@@ -172,11 +174,11 @@ def _warnings(db: sqlite_utils.Database, p: Partnership) -> list[str]:
 
 
 def _write_actions(db: sqlite_utils.Database, p: Partnership, report: LoadReport,
-                   by: str) -> None:
+                   author: Author) -> None:
     in_file = set()
     for n, action in enumerate(p.actions):
         in_file.add(action["id"])
-        outcome = sync_action(db, p.id, action, n, by)
+        outcome = sync_action(db, p.id, action, n, author)
         if outcome == "added":
             report.actions_added.append(action["id"])
         elif outcome == "changed":
@@ -184,15 +186,15 @@ def _write_actions(db: sqlite_utils.Database, p: Partnership, report: LoadReport
     for (action_id, status) in db.execute(
             "SELECT id, status FROM actions WHERE partnership = ?", (p.id,)).fetchall():
         if action_id not in in_file and status != "withdrawn":
-            _withdraw(db, p.id, action_id, status, by)
+            _withdraw(db, p.id, action_id, status, author)
             report.actions_withdrawn.append(action_id)
 
 
 def _withdraw(db: sqlite_utils.Database, partnership: str, action_id: str, status: str,
-              by: str) -> None:
+              author: Author) -> None:
     db.execute("UPDATE actions SET status = 'withdrawn', file_status = 'withdrawn', "
                "version = version + 1, updated_at = ?, updated_by = ? "
-               "WHERE partnership = ? AND id = ?", (now(), by, partnership, action_id))
-    audit(db, partnership, action_id, by, "file", "status", status, "withdrawn",
-          "no longer in the partnership file")
+               "WHERE partnership = ? AND id = ?", (now(), author.name, partnership, action_id))
+    record(db, partnership, action_id, author, "status", status, "withdrawn",
+           "no longer in the partnership file")
 

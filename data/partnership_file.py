@@ -110,6 +110,7 @@ def _read_sections(path: Path, top: Reader) -> Partnership:
     agencies = unique_ids(top, "agencies", p.agencies)
     p.people = [read_person(r, agencies) for r in top.tables("people")]
     unique_ids(top, "people", p.people)
+    _unique_chat_ids(top, p.people)
     p.priorities = [read_priority(r, agencies, words) for r in top.tables("priorities")]
     priorities = unique_ids(top, "priorities", p.priorities)
     p.themes = [{"id": r.text("id", pattern=NUMBERED, expected="a number like 4.6"),
@@ -127,3 +128,22 @@ def _read_sections(path: Path, top: Reader) -> Partnership:
         seen.add((t["indicator"], t["area"]))
     p.subscriptions = [read_subscription(r) for r in top.tables("subscriptions")]
     return p
+
+
+def _unique_chat_ids(top: Reader, people: list[dict[str, Any]]) -> None:
+    """One Slack or Teams user id is one person: CSP Bot knows people by it, so two people
+    sharing it would be one person with both their rights. Teams ids (GUIDs) are compared
+    without regard to case."""
+    for platform, label in (("slack", "Slack"), ("teams", "Teams")):
+        seen: dict[str, int] = {}
+        for i, person in enumerate(people):
+            if person[platform] is None:
+                continue
+            key = person[platform].lower()
+            if key in seen:
+                first = people[seen[key]]
+                top.fail(f"people[{i}].{platform}",
+                         f"{label} user id {person[platform]} is already the id of "
+                         f"{first['name']} (people[{seen[key]}]); {person['name']} needs "
+                         "their own: one chat user id is one person")
+            seen[key] = i

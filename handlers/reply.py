@@ -131,3 +131,11 @@ class Context:
     channel: str | None = None  # channel / conversation id; None in a direct message
     today: str = ""  # YYYY-MM-DD, passed in (handlers never read the clock)
     extra: dict[str, Any] = field(default_factory=dict)
+    # The front end, when it is not the platform's own: "console" when the console acts as a
+    # chat user (`cspbot console --user U...`). The audit trail records changes under it.
+    via: str | None = None
+
+    @property
+    def route(self) -> str:
+        """How a request came: "slack", "teams" or "console" (the audit trail's source)."""
+        return self.via or self.platform

@@ -17,6 +17,7 @@ import sqlite_utils
 
 from data import plan_queries as plan
 from data.action_plan import StaleUpdate, update_from_chat
+from data.audit_trail import Author
 from data.partnership_sections import STATUSES
 from data.people import person_in
 from handlers import acl
@@ -107,9 +108,10 @@ def submit_update(submission: FormSubmission, ctx: Context, db: sqlite_utils.Dat
     person = person_in(db, pid, ctx.platform, submission.user)
     check_rights(db, pid, action, person, ctx)
     status, value, note = read_fields(submission.values, action)
-    by = person["name"] if person else f"{submission.user or 'operator'} (console)"
     try:
-        changed = update_from_chat(db, pid, action["id"], by, int(version), status, value, note)
+        changed = update_from_chat(db, pid, action["id"],
+                                   identify_author(person, ctx, submission.user), int(version),
+                                   status, value, note)
     except StaleUpdate as stale:
         raise CspError(f"{action['id']} was changed by {stale.by} at {moment(stale.at)} after "
                        "you opened this form; nothing was saved. Open it again to see the "
@@ -125,6 +127,15 @@ def submit_update(submission: FormSubmission, ctx: Context, db: sqlite_utils.Dat
     return Reply(f"{action['id']} updated", [Text(text)],
                  f"{action['id']} updated: " + "; ".join(line[2:] for line in lines),
                  public=False)
+
+
+def identify_author(person: dict[str, Any] | None, ctx: Context, user: str) -> Author:
+    """Who saves an update, for the audit trail: the person (their name, their id in the
+    partnership file, the chat user id they were found by) and the route it came by; the
+    console's operator when no person is named."""
+    if person is None:
+        return Author("operator", ctx.route)
+    return Author(person["name"], ctx.route, person["id"], user)
 
 
 def check_rights(db: sqlite_utils.Database, pid: str, action: dict[str, Any],

@@ -63,3 +63,19 @@ def test_a_form_filled_in_at_the_console_saves_and_audits(
     rows = updates(services)
     assert len(rows) > before
     assert {r["field"] for r in rows[before:]} >= {"status"}
+
+
+def test_an_update_as_a_chat_user_is_recorded_as_a_console_update_by_that_person(
+        services: Services, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`cspbot console --user U0KETPOL1`: that person's rights, and the audit trail says the
+    change came from the console (not from Slack), by that person, with their ids."""
+    before = len(updates(services))
+    run_console(services, "U0KETPOL1", tmp_path,
+                read=typed("update 4.6.2", "at-risk", "130", "", "quit"))
+    assert "4.6.2 updated" in capsys.readouterr().out
+    added = [(r["field"], r["by"], r["source"], r["person_id"], r["chat_id"])
+             for r in updates(services)[before:]]
+    assert added == [
+        ("status", "Chris Example", "console", "police-lead", "U0KETPOL1"),
+        ("Homes with upgraded security", "Chris Example", "console", "police-lead",
+         "U0KETPOL1")]

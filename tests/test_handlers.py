@@ -198,7 +198,7 @@ def test_history_of_an_action_newest_last(store: Any) -> None:
     reply = ask(store, "history 4.6.2")
     rows = table(reply).rows
     assert [r[3] for r in rows] == ["created", "status", "Homes with upgraded security"]
-    assert rows[-1][1:] == ["Chris Example", "chat", "Homes with upgraded security",
+    assert rows[-1][1:] == ["Chris Example", "slack", "Homes with upgraded security",
                             "122 -> 130", "gates fitted"]
     assert "3 changes recorded" in words(reply)
 
@@ -319,8 +319,10 @@ def test_submit_update_writes_one_audit_row_per_changed_field(store: Any) -> Non
                                       "note": "gates fitted"}), ctx(POLICE_LEAD), store)
     added = audit_rows(store)[before:]
     assert [(r["field"], r["old"], r["new"], r["by"], r["source"], r["note"]) for r in added] == [
-        ("status", "on-track", "at-risk", "Chris Example", "chat", "gates fitted"),
-        ("Homes with upgraded security", "122", "130", "Chris Example", "chat", "gates fitted")]
+        ("status", "on-track", "at-risk", "Chris Example", "slack", "gates fitted"),
+        ("Homes with upgraded security", "122", "130", "Chris Example", "slack", "gates fitted")]
+    # who: the person's id in the partnership file and the chat user id they were known by
+    assert {(r["person_id"], r["chat_id"]) for r in added} == {("police-lead", POLICE_LEAD)}
     row = store.execute("SELECT status, version FROM actions WHERE id = '4.6.2'").fetchone()
     assert tuple(row) == ("at-risk", 2)
     assert not reply.public and "122 -> 130 homes" in words(reply)
@@ -377,7 +379,18 @@ def test_console_without_a_user_has_operator_rights(store: Any) -> None:
     console = ctx("operator", channel=None, platform="console")
     assert isinstance(dispatch("update 4.6.2", console, store), Form)
     submit_update(submission({"status": "complete"}, user="operator"), console, store)
-    assert audit_rows(store)[-1]["by"] == "operator (console)"
+    last = audit_rows(store)[-1]
+    assert (last["by"], last["source"], last["person_id"], last["chat_id"]) == (
+        "operator", "console", None, None)
+
+
+def test_an_update_from_teams_is_recorded_as_from_teams_with_the_teams_id(store: Any) -> None:
+    teams_id = "00000000-0000-0000-0000-000000000004"  # Chris Example's, in the demo's file
+    submit_update(submission({"status": "complete"}, user=teams_id),
+                  ctx(teams_id, channel=None, platform="teams"), store)
+    last = audit_rows(store)[-1]
+    assert (last["by"], last["source"], last["person_id"], last["chat_id"]) == (
+        "Chris Example", "teams", "police-lead", teams_id)
 
 
 def test_button_values_name_partnership_and_action(store: Any) -> None:

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import dump
 
+from data.action_plan import update_from_chat
+from data.audit_trail import Author
 from data.db import open_db
 from data.partnerships import resolve_partnership_indicator
 
@@ -214,17 +216,16 @@ def test_an_action_put_back_in_the_file_is_no_longer_withdrawn(cspbot, db_path: 
 
 
 def simulate_chat_update(db_path: Path) -> None:
-    """What `/csp update 4.6.2 140` and a status change from chat write: values and an audit."""
-    with closing(sqlite3.connect(db_path)) as conn, conn:
-        conn.execute("UPDATE action_outputs SET current = 140 WHERE partnership = 'kettering' "
-                     "AND action = '4.6.2' AND position = 0")
-        conn.execute("UPDATE actions SET status = 'at-risk', version = version + 1 "
-                     "WHERE partnership = 'kettering' AND id = '4.6.2'")
-        conn.executemany(
-            "INSERT INTO action_updates (partnership, action, at, by, source, field, old, new) "
-            "VALUES ('kettering', '4.6.2', '2010-05-01T09:00:00+00:00', 'kbc-lead', 'chat', ?, "
-            "?, ?)", [("Homes with upgraded security", "122", "140"),
-                      ("status", "on-track", "at-risk")])
+    """What saving `/csp update 4.6.2` with 140 and at-risk from Slack writes (the real save:
+    values, version and audit trail)."""
+    db = open_db(db_path)
+    try:
+        version = db.execute("SELECT version FROM actions WHERE id = '4.6.2'").fetchone()[0]
+        update_from_chat(db, "kettering", "4.6.2",
+                         Author("Sam Example", "slack", "kbc-lead", "U0KETKBC1"), version,
+                         status="at-risk", value=140.0)
+    finally:
+        db.close()
 
 
 def chat_values(db_path: Path) -> tuple[object, ...]:
@@ -334,6 +335,23 @@ BAD_FILES = {
     "impossible-as-of": (
         sub('formerly = "Kettering CDRP"', 'formerly = "Kettering CDRP"\nas_of = "2010-04-31"'),
         ["kettering.toml: partnership.as_of: '2010-04-31' is not a date"]),
+    "one-slack-id-for-two-people": (  # the member would have the admin's rights
+        sub('slack = "U0KETMEM1"', 'slack = "U0KETADM1"'),
+        ["kettering.toml: people[5].slack: Slack user id U0KETADM1 is already the id of Alex "
+         "Example (CSP manager) (people[0]); Robin Example needs their own"]),
+    "one-teams-id-for-two-people": (
+        sub('teams = "00000000-0000-0000-0000-000000000007"',
+            'teams = "00000000-0000-0000-0000-000000000004"'),
+        ["kettering.toml: people[6].teams: Teams user id 00000000-0000-0000-0000-000000000004 "
+         "is already the id of Chris Example (people[3]); Morgan Example needs their own"]),
+    "one-teams-id-in-two-cases": (  # a GUID: the same id whatever the case of its letters
+        lambda text: replace(replace(
+            text, 'teams = "00000000-0000-0000-0000-000000000004"',
+            'teams = "00000000-0000-0000-0000-00000000000a"'),
+            'teams = "00000000-0000-0000-0000-000000000007"',
+            'teams = "00000000-0000-0000-0000-00000000000A"'),
+        ["kettering.toml: people[6].teams: Teams user id 00000000-0000-0000-0000-00000000000A "
+         "is already the id of Chris Example (people[3])"]),
     "local-indicator-with-a-built-in-id": (
         sub('id = "domestic-burglary"', 'id = "burglary"'),
         ["kettering.toml: indicators[0].id: 'burglary' is already an indicator of CSP Bot "

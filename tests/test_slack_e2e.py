@@ -54,6 +54,14 @@ class Bot:
         finally:
             db.close()
 
+    def newest_update(self) -> tuple[str, ...]:
+        db = open_db(self.store)
+        try:
+            return tuple(db.execute("SELECT by, source, person_id, chat_id FROM action_updates "
+                                    "ORDER BY id DESC LIMIT 1").fetchone())
+        finally:
+            db.close()
+
 
 @pytest.fixture(scope="module")
 def bot(demo_store: Path) -> Iterator[Bot]:
@@ -156,6 +164,8 @@ def test_modal_round_trip_saves_and_audits(bot: Bot) -> None:
     history = bot.ask("history 4.6.2")
     assert "122" in history and "130" in history
     assert "&lt;!channel&gt;" in history and "<!channel>" not in history
+    # who and how: the person's id in the file and their Slack id, the route Slack
+    assert bot.newest_update() == ("Chris Example", "slack", "police-lead", POLICE_LEAD)
 
 
 def test_a_member_may_not_update_and_nothing_changes(bot: Bot) -> None:

@@ -87,6 +87,14 @@ class Bot:
     def updates(self) -> int:
         return self.db_count("SELECT COUNT(*) FROM action_updates")
 
+    def newest_update(self) -> tuple[str, ...]:
+        db = open_db(self.store)
+        try:
+            return tuple(db.execute("SELECT by, source, person_id, chat_id FROM action_updates "
+                                    "ORDER BY id DESC LIMIT 1").fetchone())
+        finally:
+            db.close()
+
 
 def start(tmp: Path, connector: FakeConnector, store: Path, **env: str) -> RunningBot:
     """`cspbot run --platform teams` against the connector stub, with no Slack settings and
@@ -212,6 +220,8 @@ def test_the_update_dialog_round_trip_saves_one_update(bot: Bot) -> None:
     answer = submit(bot, card, POLICE_LEAD, {"value": "131", "note": "8 more [homes](x)"})
     assert "4.6.2 updated" in card_text(answer)
     assert bot.updates() == before + 1
+    # who and how: the person's id in the file and their Teams id, the route Teams
+    assert bot.newest_update() == ("Chris Example", "teams", "police-lead", POLICE_LEAD)
     history = card_text(bot.ask("history 4.6.2", user=POLICE_LEAD))
     assert "131" in history and "8 more [homes]" in history
     close = {"action": "close"}

@@ -2,7 +2,9 @@
 
 `cspbot console` is an interactive loop; `cspbot ask "burglary town centre"` answers once.
 Charts are written as PNG files and their paths printed. Forms (`update`) are asked field by
-field. Without --user the operator has every right; with --user ID, that person's.
+field. Without --user the operator has every right; with --user ID, that person's. Either way
+an update saved here is recorded in the audit trail as a console update (by the operator, or
+by the person named), never as one from chat.
 """
 
 from __future__ import annotations
@@ -22,8 +24,10 @@ PROMPT = "csp> "
 
 
 def context(services: Services, user: str | None) -> Context:
+    """The operator (every right), or with `user` that Slack user's rights; either way the audit
+    trail records what is saved here as a console update (`via`)."""
     return Context(user=user or "console", platform="console" if user is None else "slack",
-                   channel=None, today=services.today())
+                   channel=None, today=services.today(), via="console")
 
 
 def ask(services: Services, text: str, user: str | None,

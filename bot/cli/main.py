@@ -34,6 +34,7 @@ COMMANDS = {
     "teams": "bot.cli.teams:teams",
     "send-briefing": "bot.cli.delivery:send_briefing",
     "prepare": "bot.cli.answers:prepare",
+    "audit": "bot.cli.audit:audit",
 }
 
 

@@ -270,3 +270,14 @@ CREATE TABLE answers (
 CREATE TABLE partnerships (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, formerly TEXT, time_zone TEXT NOT NULL,
         file TEXT, sha256 TEXT, loaded_at TEXT, as_of TEXT);
+
+-- migration 0009_audit_chain
+CREATE TABLE action_updates (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, partnership TEXT NOT NULL, action TEXT NOT NULL,
+        at TEXT NOT NULL, by TEXT NOT NULL, source TEXT NOT NULL, field TEXT NOT NULL,
+        old TEXT, new TEXT, note TEXT, person_id TEXT, chat_id TEXT, hash TEXT NOT NULL);
+CREATE TABLE sqlite_sequence(name,seq);
+CREATE TRIGGER action_updates_never_deleted BEFORE DELETE ON action_updates BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: never deleted'); END;
+CREATE TRIGGER action_updates_never_edited BEFORE UPDATE ON action_updates BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: never edited'); END;
+CREATE TRIGGER action_updates_never_replaced BEFORE INSERT ON action_updates WHEN EXISTS (SELECT 1 FROM action_updates WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: never replaced (an id is never given twice)'); END;
+CREATE TRIGGER action_updates_only_appended AFTER INSERT ON action_updates WHEN NEW.id < 1 OR NEW.id < (SELECT MAX(id) FROM action_updates) BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: rows are only added at the end'); END;

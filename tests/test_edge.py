@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from fakes.edge_bot import edge_env
 from fakes.processes import RunningBot, launch_bot
 from fakes.raw_http import post_large, rss_bytes
 from fakes.slack_api import FakeSlack
-from fakes.slack_bot import SECRET, TOKEN, slack_env
+from fakes.slack_bot import SECRET, TOKEN
 from fakes.slack_signing import post_signed, sign, slash_command
-from fakes.teams_activities import APP_ID, TENANT
 from fakes.teams_connector import FakeConnector
 from fakes.waiting import healthy, wait_for
 
@@ -37,16 +37,6 @@ class Edge:
 
     def log_size(self) -> int:
         return self.log.stat().st_size if self.log.exists() else 0
-
-
-def edge_env(slack: FakeSlack, connector: FakeConnector) -> dict[str, str | None]:
-    """Slack and Teams (tokens checked, keys from the connector stub), every INFO line logged."""
-    return {**slack_env(slack), "CLIENT_ID": APP_ID, "CLIENT_SECRET": "not-a-real-secret",
-            "TENANT_ID": TENANT, "CSP_TEAMS_LOGIN_URL": connector.url.rstrip("/"),
-            "CSP_TEAMS_KEYS_URL": connector.jwks_url,
-            "CSP_TEAMS_SERVICE_URL_ALLOWLIST": connector.url, "CSP_TEAMS_SKIP_AUTH": None,
-            "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": None, "CSP_LOG_LEVEL": "INFO",
-            "CSP_ANSWER_WORKERS": "0", "CSP_PREPARE_ANSWERS": "false"}
 
 
 @pytest.fixture(scope="module")

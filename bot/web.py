@@ -107,7 +107,7 @@ def build_web_app(slack: App | None, teams: ActivityHandler | None = None, *,
                 return JSONResponse({"error": "invalid request"}, 401)
             try:
                 bolt_request = to_bolt_request(request, body)
-            except (ValueError, TypeError, AttributeError, BoltError) as exc:
+            except (ValueError, TypeError, AttributeError, RecursionError, BoltError) as exc:
                 # signed, so from Slack itself: a body Bolt cannot read (not UTF-8, not JSON)
                 log.warning("a signed Slack request could not be read (%s)", type(exc).__name__)
                 return JSONResponse({"error": "the body cannot be read"}, 400)

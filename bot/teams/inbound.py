@@ -70,7 +70,7 @@ class Gate:
         claims = await self._token(headers.get("authorization", ""), peer)
         try:
             body = json.loads(raw)
-        except ValueError:  # not JSON, or not UTF-8
+        except (ValueError, RecursionError):  # not JSON, not UTF-8, or nested too deep
             body = None
         if not isinstance(body, dict):
             self._unreadable.warning("refused a request to /api/messages from %s: the body is "

@@ -73,11 +73,20 @@ class Config:
         "How long (milliseconds) a writer waits for another writer before giving up.")
     log_level: str = _setting(
         "CSP_LOG_LEVEL", "WARNING", one_of("DEBUG", "INFO", "WARNING", "ERROR"),
-        "Logging level on standard error: DEBUG, INFO, WARNING or ERROR (one line each).")
+        "Logging level, on standard error (one line each) and in the log file: DEBUG, INFO, "
+        "WARNING or ERROR.")
     log_file: str = _setting(
         "CSP_LOG_FILE", "", TEXT,
         "Log file with the full details of unexpected errors, found by the reference id the "
         "user is shown (empty: the store's path with `.log`, e.g. `./csp.log`).")
+    log_file_max_bytes: int = _setting(
+        "CSP_LOG_FILE_MAX_BYTES", "10485760", whole_number("a whole number of bytes (1 or more)",
+                                                           1),
+        "Size (bytes; default 10 MB) at which the log file is rotated: renamed with `.1` (an "
+        "older `.1` becomes `.2`, and so on) and a new one started.")
+    log_file_backups: int = _setting(
+        "CSP_LOG_FILE_BACKUPS", "3", whole_number("a whole number (0 or more)", 0),
+        "How many rotated log files (`.1`, `.2`, ...) are kept; older ones are deleted.")
     slack_bot_token: str = _setting(
         "SLACK_BOT_TOKEN", "", TEXT,
         "Slack bot token (`xoxb-...`). With `SLACK_SIGNING_SECRET`, `cspbot run` serves Slack. "
@@ -115,6 +124,12 @@ class Config:
         "Base URL of the Entra ID token endpoint the bot gets its own token from "
         "(`{url}/{tenant}/oauth2/v2.0/token`; empty: `https://login.microsoftonline.com`, "
         "through MSAL): for tests and proxies.")
+    teams_keys_url: str = _setting(
+        "CSP_TEAMS_KEYS_URL", "", TEXT,
+        "URL of the signing keys (JWKS) that Bot Framework tokens on `/api/messages` are "
+        "checked with (empty: `https://login.botframework.com/v1/.well-known/keys`): for tests "
+        "and proxies. Fetched without holding up other requests, within 5 s, and kept; fetched "
+        "again at most every 30 s, when a token names a key not kept, or after a day.")
     teams_service_urls: tuple[str, ...] = _setting(
         "CSP_TEAMS_SERVICE_URL_ALLOWLIST",
         "https://smba.trafficmanager.net/,https://smba.infra.gcc.teams.microsoft.com/,"
@@ -126,6 +141,12 @@ class Config:
     http_host: str = _setting(
         "CSP_HTTP_HOST", "127.0.0.1", TEXT,
         "Address `cspbot run --http PORT` listens on (`0.0.0.0` in the Docker image).")
+    http_max_body: int = _setting(
+        "CSP_HTTP_MAX_BODY_BYTES", "1048576",
+        whole_number("a whole number of bytes (1 or more)", 1),
+        "Largest request body (bytes; default 1 MB) that `/slack/events` and `/api/messages` "
+        "take; a larger one is refused (413) before it is read. Slack's and Teams' own "
+        "requests are a few kilobytes.")
     briefing_max_wait_days: float = _setting(
         "CSP_BRIEFING_MAX_WAIT_DAYS", "10", number("a number of days (0 or more)", 0),
         "Days a scheduled briefing waits for its month's figures (telling the admins once, "

@@ -94,8 +94,9 @@ def serve_http(services: Services, platforms: tuple[str, ...], http_port: int,
     paths = [p for p, on in (("/slack/events", slack), ("/api/messages", teams)) if on]
     log.warning("CSP Bot serving %s on http://%s:%d", " and ".join(paths), config.http_host,
                 http_port)
-    uvicorn.run(build_web_app(slack, teams), host=config.http_host, port=http_port,
-                log_level="warning")
+    web = build_web_app(slack, teams, slack_signing_secret=config.slack_signing_secret,
+                        max_body=config.http_max_body)
+    uvicorn.run(web, host=config.http_host, port=http_port, log_level="warning")
 
 
 def serve_slack(services: Services, workers: AnswerWorkers | None) -> None:

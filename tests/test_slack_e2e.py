@@ -66,7 +66,8 @@ class Bot:
 @pytest.fixture(scope="module")
 def bot(demo_store: Path) -> Iterator[Bot]:
     log = demo_store.parent / "csp.log"
-    with FakeSlack(token=TOKEN) as fake, launch_bot(demo_store, slack_env(fake)) as running:
+    with FakeSlack(token=TOKEN) as fake, launch_bot(  # INFO: the scheduler's lines are read
+            demo_store, {**slack_env(fake), "CSP_LOG_LEVEL": "INFO"}) as running:
         wait_for(lambda: "is not scheduled" in log.read_text(), what="the scheduler's start")
         yield Bot(f"{running.url}/slack/events", fake, demo_store)
 

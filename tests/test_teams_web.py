@@ -29,10 +29,12 @@ def test_one_app_serves_slack_and_teams(tmp_path: Path) -> None:
         services = Services(config)
         slack = build_app(services, config.slack_bot_token, config.slack_signing_secret,
                           config.slack_api_url)
-        with TestClient(build_web_app(slack, TeamsBot(services))) as client:
+        web = build_web_app(slack, TeamsBot(services),
+                            slack_signing_secret=config.slack_signing_secret)
+        with TestClient(web) as client:
             assert client.get("/healthz").json() == {"status": "ok"}
             assert client.post("/slack/events", content=b"command=/csp&text=help").status_code \
-                == 401  # unsigned: Bolt refuses it
+                == 401  # unsigned: refused
             assert client.post("/api/messages", json=message(connector, "help")).status_code \
                 == 200
         assert "what you can ask" in str(connector.cards())

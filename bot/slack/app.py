@@ -25,6 +25,7 @@ from bot.slack.answering import Effects, no_effects
 from bot.slack.client import make_client
 
 log = logging.getLogger("cspbot.slack")
+_BOLT_REFUSAL = "Invalid request signature detected"  # slack_bolt's RequestVerification
 
 
 def build_app(services: Services, token: str, signing_secret: str,
@@ -38,7 +39,9 @@ def build_app(services: Services, token: str, signing_secret: str,
     # listeners in Bolt's thread pool (two threads: answers are CPU-bound and share this
     # process's interpreter lock with the acknowledging threads).
     bolt_log = logging.getLogger("slack_bolt")
-    bolt_log.addFilter(_client_carries_the_token)
+    for quiet in (_client_carries_the_token, _no_request_bodies):
+        if quiet not in bolt_log.filters:
+            bolt_log.addFilter(quiet)
     app = App(client=client, signing_secret=signing_secret, token_verification_enabled=False,
               process_before_response=True, logger=bolt_log,
               listener_executor=ThreadPoolExecutor(max_workers=2,
@@ -53,3 +56,13 @@ def _client_carries_the_token(record: logging.LogRecord) -> bool:
     """Bolt finds SLACK_BOT_TOKEN in the environment and warns, at every start, that it is
     unused since a client is given: the client was made with that very token."""
     return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def _no_request_bodies(record: logging.LogRecord) -> bool:
+    """Bolt logs a request whose signature it refuses with its whole body, whatever its size.
+    bot/web.py refuses those before Bolt sees them (logging one short line a minute at most);
+    a request refused by Bolt all the same (it checks again, a moment later) is logged here as
+    one short line."""
+    if isinstance(record.msg, str) and record.msg.startswith(_BOLT_REFUSAL):
+        record.msg, record.args = f"{_BOLT_REFUSAL} (the request is not logged)", None
+    return True

@@ -12,10 +12,13 @@ dialog. Installing the bot in a team or chat stores the conversation reference (
 teams_refs.py) and, when a partnership file lists the conversation or an admin installed it,
 subscribes it to the monthly briefing.
 
-Every request's Bot Framework token is checked by the SDK; only CSP_TEAMS_SKIP_AUTH=true (tests,
-the Agents Playground) turns that off, with a warning at start and on every request. Replies
-and posts go only to service URLs in CSP_TEAMS_SERVICE_URL_ALLOWLIST, with the SDK's client plus
-a retry middleware (429 honouring Retry-After, 5xx and failed connections: three retries).
+Every request passes bot/teams/inbound.py's `Gate` first: its Bot Framework token before
+anything else (checked without blocking the server: bot/teams/tokens.py, which also takes the
+place of the SDK's own check), then its body, its service URL (only those in
+CSP_TEAMS_SERVICE_URL_ALLOWLIST) and its shape. Only CSP_TEAMS_SKIP_AUTH=true (tests, the Agents
+Playground) turns the token check off, with a warning at start and on every request. Replies
+and posts go only to allowed service URLs, with the SDK's client plus a retry middleware (429
+honouring Retry-After, 5xx and failed connections: three retries).
 Exceptions become messages in `_answer` only: CspError by handlers' rules, anything else logged
 with a reference id.
 """
@@ -76,6 +79,7 @@ from bot.teams.dialog import (
     read_submission,
     render_dialog,
 )
+from bot.teams.inbound import Refused, inbound_gate
 from bot.teams.install import conversation_of, conversation_ref, installed, remember, uninstalled
 from bot.teams.render import fit, render_card
 from handlers.reply import Context, Form, FormErrors, Reply, Text
@@ -107,24 +111,24 @@ class TeamsBot:
                             dangerously_allow_unauthenticated_requests=self.skip_auth)
         self._ready, self._starting = False, asyncio.Lock()
         self.sender = TeamsSender(self.app, config.teams_service_urls)
+        self.gate = inbound_gate(config, self.app.cloud, self.allows)
         register(self)
         if self.skip_auth:
             log.warning("CSP_TEAMS_SKIP_AUTH is on: requests to /api/messages are accepted "
                         "WITHOUT checking their Bot Framework token. For tests and local trials "
                         "only; never in production.")
 
-    async def handle(self, body: dict[str, Any], headers: dict[str, str]) -> tuple[int, Any]:
-        """One POST to /api/messages: (HTTP status, JSON body or None)."""
-        if self.skip_auth:
-            log.warning("CSP_TEAMS_SKIP_AUTH is on: this request's token is NOT checked")
-        service_url = str(body.get("serviceUrl") or "")
-        if service_url and not self.allows(service_url):
-            log.warning("refused a Teams activity: service URL %r is not in "
-                        "CSP_TEAMS_SERVICE_URL_ALLOWLIST", service_url[:100])
-            return 403, {"error": "service URL not allowed"}
+    async def handle(self, raw: bytes, headers: dict[str, str], peer: str = ""
+                     ) -> tuple[int, Any]:
+        """One POST to /api/messages, its body as sent: (HTTP status, JSON body or None)."""
+        try:
+            body = await self.gate.check(raw, headers, peer)
+        except Refused as exc:
+            return exc.status, {"error": exc.error}
         async with self._starting:
             if not self._ready:
                 await self.app.initialize()
+                self.gate.replace_sdk_check(self.app.server)
                 self._ready = True
         handler = self._routes.routes[self.app.server.messaging_endpoint]
         response = await handler({"body": body, "headers": headers})
@@ -165,7 +169,6 @@ async def attempt_sending(where: str, send: Awaitable[Any]) -> None:
         await send
     except Exception as exc:  # noqa: BLE001 (logged by reply_to, with a reference)
         reply_to(exc, where)
-
 
 
 def register(bot: TeamsBot) -> None:
@@ -294,5 +297,3 @@ def _dialog(result: Reply | Form, values: dict[str, str] | None = None,
                                   card=Attachment(content_type=CARD, content=card))
     return InvokeResponse(status=200, body=TaskModuleResponse(
         task=TaskModuleContinueResponse(value=info)))
-
-

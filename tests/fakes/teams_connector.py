@@ -18,8 +18,10 @@ rest-api/bot-framework-rest-connector-api-reference):
   with it, as the Bot Framework signs the requests it sends to bots.
 
 Faults for the bot's retries: ``fail_next(status, times, retry_after)`` (429 with Retry-After,
-5xx). Bodies larger than ``max_body`` get 413 ``MessageSizeTooBig``. Every request is recorded in
-``calls``, failures included.
+5xx). Bodies larger than ``max_body`` get 413 ``MessageSizeTooBig``. ``hold_keys()`` makes
+``GET /keys`` wait until ``release_keys()`` (a key endpoint that is slow, as Microsoft's can be;
+``keys_asked`` counts the requests that arrived). Every request is recorded in ``calls``,
+failures included.
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ class FakeConnector(LocalServer):
         self._lock, self._serial = threading.RLock(), 0
         self._faults: list[tuple[int, int | None]] = []
         self._key: Any = None  # the RSA key of mint_token, made on first use
+        self._keys_released = threading.Event()
+        self._keys_released.set()
+        self.keys_asked = 0  # GET /keys requests that arrived (held ones included)
         self.bind()
         self.url = self.base + "/"  # a serviceUrl ends with '/'
         self.token_url = f"{self.base}/botframework.com/oauth2/v2.0/token"
@@ -97,6 +102,17 @@ class FakeConnector(LocalServer):
         return [attachment["content"] for call in self.activities(conversation)
                 for attachment in (call.body or {}).get("attachments") or []
                 if attachment.get("contentType") == CARD]
+
+    def hold_keys(self) -> None:
+        """Make GET /keys wait (up to a minute) until `release_keys()`."""
+        self._keys_released.clear()
+
+    def release_keys(self) -> None:
+        self._keys_released.set()
+
+    def stop(self) -> None:
+        self.release_keys()
+        super().stop()
 
     @staticmethod
     def wait_for(probe: Callable[[], Any], timeout: float = 15) -> Any:
@@ -149,6 +165,10 @@ class FakeConnector(LocalServer):
     def _handle(self, req: BaseHTTPRequestHandler) -> None:
         split = urlsplit(req.path)
         raw = req.rfile.read(int(req.headers.get("Content-Length") or 0))
+        if req.command == "GET" and split.path.rstrip("/").endswith("/keys"):
+            with self._lock:
+                self.keys_asked += 1
+            self._keys_released.wait(60)
         call = Call(req.command, unquote(split.path), "unknown", headers=dict(req.headers.items()),
                     size=len(raw), time=time.time())
         with self._lock:

@@ -3,7 +3,7 @@ modal's private_metadata (signed requests to a `cspbot run` process, the fake Sl
 recording what it sends) and the Teams dialog's Save data (activities posted to
 /api/messages, the connector stub recording). A refusal says to open the form again, nothing is
 saved, and the confirmation goes only where the form was opened (bot/form_seal.py,
-handlers/update.py `read_hidden`)."""
+handlers/update.py `read_hidden`, which the last test tries without a front end)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlite_utils
 from fakes.demo_store import copy_store
 from fakes.processes import launch_bot
 from fakes.slack_api import FakeSlack
@@ -24,6 +25,9 @@ from fakes.teams_connector import FakeConnector
 from fakes.waiting import wait_for
 
 from data.db import open_db
+from data.demo import load_demo
+from handlers.reply import Context, CspError, FormSubmission
+from handlers.update import open_update_form, submit_update
 
 LEAD, CHANNEL, DIRECT = "U0KETPOL1", "C0KETCSP01", "D0KETPOL1"  # Slack: a police lead
 TEAMS_LEAD = "00000000-0000-0000-0000-000000000004"
@@ -229,3 +233,26 @@ def test_teams_the_form_reshown_with_field_errors_still_saves(teams: TeamsBot) -
     assert REFUSAL in tampered and updates(teams.store) == before
     assert "4.6.2 updated" in card_text(teams.submit(again, "154"))
     assert updates(teams.store) == before + 1
+
+
+# The handler itself, whatever front end hands it the form ---------------------------------
+
+@pytest.mark.parametrize("hidden", [
+    {"version": "²"}, {"version": "٣"}, {"version": " 3"}, {"version": "1" * 10},
+    {"version": "999"}, {"extra": "1"}, {"channel": CHANNEL}, {"partnership": "nowhere"},
+    {"partnership": None},
+], ids=["superscript two", "arabic-indic three", "space", "ten digits", "future version",
+        "unknown key", "a front end's key", "unknown partnership", "no partnership"])
+def test_the_handler_reads_hidden_data_as_strictly_as_typed_input(
+        db: sqlite_utils.Database, hidden: dict[str, str | None]) -> None:
+    load_demo(db)
+    ctx = Context(user=LEAD, platform="slack", channel=CHANNEL, today="2010-04-07")
+    form = open_update_form("kettering", "4.6.2", ctx, db)
+    values = {"status": "on-track", "value": "155", "note": ""}
+    data = {k: v for k, v in {**form.hidden, **hidden}.items() if v is not None}
+    before = db.execute("SELECT COUNT(*) FROM action_updates").fetchone()[0]
+    with pytest.raises(CspError, match=REFUSAL):
+        submit_update(FormSubmission("update_action", values, data, LEAD), ctx, db)
+    assert db.execute("SELECT COUNT(*) FROM action_updates").fetchone()[0] == before
+    reply = submit_update(FormSubmission("update_action", values, form.hidden, LEAD), ctx, db)
+    assert reply.title == "4.6.2 updated"  # the form as it was given saves

@@ -12,10 +12,12 @@ import pytest
 from bot.cli.console import run_console
 from bot.config import load_config
 from bot.services import Services
-from data.action_plan import update_from_chat
 from data.db import open_db
 from data.demo import load_demo
+from handlers.reply import Context, FormSubmission
+from handlers.update import open_update_form, submit_update
 
+LEAD = "U0KETPOL1"  # a police lead of the demo partnership, in Slack
 SEED = Path(__file__).resolve().parents[1] / "data" / "seed"
 LINK = "\x1b]8;;javascript:alert(4)\x07click\x1b]8;;\x07"
 SHOWN = "\\x1b]8;;javascript:alert(4)\\x07click\\x1b]8;;\\x07"
@@ -26,11 +28,12 @@ def test_a_note_with_terminal_escapes_is_shown_as_typed_at_the_console(
         db_path: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     db = open_db(db_path)
     try:
-        load_demo(db)
-        version = db.execute("SELECT version FROM actions WHERE partnership = 'kettering' "
-                             "AND id = '4.6.2'").fetchone()[0]
-        update_from_chat(db, "kettering", "4.6.2", "PC Smith", version,
-                         note=f"{LINK} done\rall fine \x1b[2J")
+        load_demo(db)  # then a lead saves a note from Slack's update form
+        ctx = Context(user=LEAD, platform="slack", channel="C0KETCSP01", today="2010-04-07")
+        form = open_update_form("kettering", "4.6.2", ctx, db)
+        values = {f.id: f.value or "" for f in form.fields}
+        values["note"] = f"{LINK} done\rall fine \x1b[2J"
+        submit_update(FormSubmission(form.form_id, values, form.hidden, LEAD), ctx, db)
     finally:
         db.close()
     services = Services(load_config({"CSP_DB_PATH": str(db_path),

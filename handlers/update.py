@@ -5,6 +5,11 @@ the action's status and its first output's value; the front end shows it and han
 to `submit_update`, which checks the person and their rights again, validates the fields and
 saves through `data.action_plan.update_from_chat` (one transaction, with the audit trail). A form
 opened before someone else's change is refused, never saved over it.
+
+The form's hidden data (partnership, action, version) comes back from the platform and is read
+as strictly as anything typed: exactly those keys, the version in ASCII digits and no newer than
+the action's, a partnership in the store and an action of it; anything else is `form_changed`.
+The front ends also seal it when they open the form (bot/form_seal.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from data import plan_queries as plan
 from data.action_plan import StaleUpdate, update_from_chat
 from data.audit_trail import Author
 from data.partnership_sections import STATUSES
+from data.partnerships import partnership_ids
 from data.people import person_in
 from handlers import acl
 from handlers.actions import find_action, moment, number
@@ -39,6 +45,9 @@ FORM_ID = "update_action"
 MAX_TITLE = 24  # Slack's limit for a modal's title
 MAX_NOTE = 1000
 NUMBER = re.compile(r"^[+-]?[\d,]*\.?\d+$")
+HIDDEN = ("action", "partnership", "version")  # a form's hidden data: these, nothing else
+VERSION = re.compile(r"[0-9]{1,9}")  # ASCII digits only ('²' and '٣' pass str.isdigit)
+ACTION_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,39}")
 
 
 @command("update", "Update an action: its status, its output's figure, a note.",
@@ -100,17 +109,16 @@ def update_form(db: sqlite_utils.Database, pid: str, action: dict[str, Any],
 def submit_update(submission: FormSubmission, ctx: Context, db: sqlite_utils.Database,
                   settings: Settings | None = None) -> Reply:
     """Save an update form: rights checked again, fields validated, the version compared."""
-    pid = submission.hidden.get("partnership", "")
-    version = submission.hidden.get("version", "")
-    if submission.form_id != FORM_ID or not version.isdigit():
-        raise CspError("That form is out of date; nothing was saved.", "/csp update <action>")
-    action = find_action(db, pid, submission.hidden.get("action", ""))
+    pid, action_id, version = read_hidden(submission, db)
+    action = find_action(db, pid, action_id)
+    if version > action["version"]:  # no form is opened at a version the action never had
+        raise form_changed(action_id)
     person = person_in(db, pid, ctx.platform, submission.user)
     check_rights(db, pid, action, person, ctx)
     status, value, note = read_fields(submission.values, action)
     try:
         changed = update_from_chat(db, pid, action["id"],
-                                   identify_author(person, ctx, submission.user), int(version),
+                                   identify_author(person, ctx, submission.user), version,
                                    status, value, note)
     except StaleUpdate as stale:
         raise CspError(f"{action['id']} was changed by {stale.by} at {moment(stale.at)} after "
@@ -136,6 +144,24 @@ def identify_author(person: dict[str, Any] | None, ctx: Context, user: str) -> A
     if person is None:
         return Author("operator", ctx.route)
     return Author(person["name"], ctx.route, person["id"], user)
+
+
+def read_hidden(submission: FormSubmission, db: sqlite_utils.Database) -> tuple[str, str, int]:
+    """(partnership, action, version) of an update form, or `form_changed`: exactly the hidden
+    keys the form was given, the version in ASCII digits, a partnership in the store."""
+    hidden = submission.hidden
+    pid, action_id, version = (hidden.get(key, "") for key in ("partnership", "action", "version"))
+    if (submission.form_id != FORM_ID or sorted(hidden) != list(HIDDEN)
+            or not VERSION.fullmatch(version) or pid not in partnership_ids(db)):
+        raise form_changed(action_id)
+    return pid, action_id, int(version)
+
+
+def form_changed(action_id: str = "") -> CspError:
+    """The refusal of a form whose hidden data is not what the bot gave it (nothing saved)."""
+    again = f"/csp update {action_id}" if ACTION_ID.fullmatch(action_id) else "/csp update <action>"
+    return CspError("This form was changed after it was opened, so nothing was saved: open it "
+                    f"again with {again}")
 
 
 def check_rights(db: sqlite_utils.Database, pid: str, action: dict[str, Any],

@@ -19,6 +19,7 @@ from pathlib import Path
 import click
 
 from bot.cli.briefing_files import write_briefing
+from bot.cli.render_text import visible
 from bot.config import Config, open_store
 from data.errors import DataError
 
@@ -90,10 +91,10 @@ def briefing_command(config: Config, partnership: str | None, month: str, out_di
     for path in paths:
         click.echo(f"  {path}")
     for note in briefing.notes:
-        click.echo(note)
+        click.echo(visible(note))
     click.echo("Principal conclusions:")
     for conclusion in briefing.conclusions:
-        click.echo(f"- {conclusion}")
+        click.echo(visible(f"- {conclusion}"))
 
 
 def parse_since(text: str) -> str:

@@ -4,9 +4,10 @@ Writes one PNG per chart, briefing.md (for reading and for mail), briefing.json 
 `Briefing`, each chart's PNG replaced by its file name) and briefing.html: one self-contained,
 printable page with the charts embedded as data: URIs and nothing fetched from elsewhere.
 
-Titles, sentences, facts, notes and action titles come from partnership files and imports, so
-every piece of text is escaped: html.escape in the HTML; in the Markdown a '<' that could open a
-tag is backslash-escaped (no raw HTML) and table cells escape '|'. Closed <details> do not print
+Titles, sentences, facts, notes and action titles come from partnership files, imports and chat
+updates, so every piece of text is escaped: html.escape in the HTML; in the Markdown, by
+bot/cli/markdown_text.py, so that no text becomes a link, an image, raw HTML, emphasis, a heading,
+a list or a table, whatever it holds. Closed <details> do not print
 in every browser and the page runs no script, so each chart's table is written twice: in a
 <details> on screen and in a block shown only in print.
 """
@@ -23,6 +24,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
+from bot.cli import markdown_text
 from briefings.model import Briefing, Chart, Section
 from data.queries import as_ranges
 
@@ -100,34 +102,28 @@ def update_change(update: dict[str, Any]) -> str:
     return f"{update['field']}: {old} → {new}"
 
 
-def _md(text: object) -> str:
-    """No raw HTML: escape '<' where it could open a tag ('p < 0.001' stays as it is)."""
-    return re.sub(r"<(?=[A-Za-z/!?])", r"\\<", str(text))
-
-
-def _md_cell(text: object) -> str:
-    return _md(text).replace("|", "\\|").replace("\n", " ")
+_md = markdown_text.inline  # the middle of a line: a heading, a table cell, a note
+_block = markdown_text.block  # what starts a line: a sentence, a conclusion, a quoted note
 
 
 def _md_table(headers: list[str], rows: Sequence[Sequence[object]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
-    lines += ["| " + " | ".join(_md_cell(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
     return lines + [""]
 
 
 def _md_image(chart: Chart) -> str:
-    alt = re.sub(r"([\[\]\\])", r"\\\1", _md(chart.alt_text))
-    return f"![{alt}]({png_name(chart)})"
+    return f"![{markdown_text.inline(chart.alt_text)}]({png_name(chart)})"
 
 
 def render_markdown(b: Briefing) -> str:
     lines = [f"# {_md(b.title)}", ""]
-    lines += [f"> {_md(n)}" for n in b.notes] + ([""] if b.notes else [])
-    lines += ["## Principal conclusions", ""] + [f"- {_md(c)}" for c in b.conclusions] + [""]
+    lines += [f"> {_block(n)}" for n in b.notes] + ([""] if b.notes else [])
+    lines += ["## Principal conclusions", ""] + [f"- {_block(c)}" for c in b.conclusions] + [""]
     if b.overview:
         lines += ["## All monthly indicators", "", _md_image(b.overview), ""]
     for s in b.sections:
-        lines += [f"## {_md(s.title)}", "", _md(s.sentence), ""]
+        lines += [f"## {_md(s.title)}", "", _block(s.sentence), ""]
         if s.facts:
             lines += _md_table(["Fact", "Value"], [[f.label, f.value] for f in s.facts])
         if s.chart:
@@ -135,9 +131,9 @@ def render_markdown(b: Briefing) -> str:
         lines += [f"- Note: {_md(n)}" for n in s.notes] + ([""] if s.notes else [])
     a = b.actions
     lines += ["## Action plan", "", status_text(a.status_counts), "",
-              f"### Overdue at the end of {b.month}", ""]
+              f"### Overdue at the end of {_md(b.month)}", ""]
     lines += (_md_table(OVERDUE, overdue_rows(a.overdue)) if a.overdue else ["None.", ""])
-    lines += [f"### Updates since {a.since}", ""]
+    lines += [f"### Updates since {_md(a.since)}", ""]
     lines += (_md_table(["Action", "When", "By", "Change", "Note"],
                         [[u["action"], u["at"], u["by"], update_change(u), u["note"] or ""]
                          for u in a.updates]) if a.updates else ["None.", ""])
@@ -146,7 +142,7 @@ def render_markdown(b: Briefing) -> str:
         [[f.source, (f.latest or "none") + (" (behind)" if f.behind else ""),
           missing_text(f.missing)] for f in b.freshness])
     lines += ["## Figures revised since the last briefing", ""]
-    lines += [f"- {_md(r)}" for r in b.revisions] or [f"None since {a.since}."]
+    lines += [f"- {_block(r)}" for r in b.revisions] or [f"None since {_md(a.since)}."]
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

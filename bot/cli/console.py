@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
-from bot.cli.render_text import render_text
+from bot.cli.render_text import render_text, visible
 from bot.services import Services, reply_to
 from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
 from handlers.router import dispatch
@@ -51,12 +51,12 @@ def fill_form(services: Services, form: Form, ctx: Context, read: Callable[[str]
               ) -> Reply:
     values: dict[str, str] = {}
     if form.intro:
-        print(form.intro)
+        print(visible(form.intro))
     for field in form.fields:
         choices = f" ({'/'.join(v for v, _ in field.choices)})" if field.choices else ""
         current = f" [{field.value}]" if field.value else ""
         try:
-            answer = read(f"{field.label}{choices}{current}: ").strip()
+            answer = read(visible(f"{field.label}{choices}{current}: ")).strip()
         except (EOFError, KeyboardInterrupt):  # Ctrl-D, Ctrl-C or the end of piped input
             print()
             raise CspError("Cancelled: nothing was saved.",

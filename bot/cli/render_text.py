@@ -1,4 +1,10 @@
-"""Rendering a neutral Reply as plain text for the console; charts written as PNG files."""
+"""Rendering a neutral Reply as plain text for the console; charts written as PNG files.
+
+Text from partnership files, imports and chat goes to the operator's terminal, where control
+characters are commands: ESC opens colour, cursor and OSC 8 hyperlink sequences, CR and BS
+overwrite what was printed, and bidirectional overrides reorder it. `visible` shows each such
+character as its escape (`\x1b`, `\u202e`) instead, so the terminal prints what was typed.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,15 @@ import re
 from pathlib import Path
 
 from handlers.reply import Actions, Chart, Divider, Facts, Reply, Table, Text
+
+# C0 controls but tab and line feed, DEL, C1 controls (CSI is U+009B), bidirectional controls
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
+                      r"\u2066-\u2069]")
+
+
+def visible(text: str) -> str:
+    """`text` for a terminal: every control character shown as its escape, e.g. '\\x1b'."""
+    return _CONTROL.sub(lambda m: ascii(m[0])[1:-1], text)
 
 
 def render_text(reply: Reply, chart_dir: Path) -> str:
@@ -30,7 +45,7 @@ def render_text(reply: Reply, chart_dir: Path) -> str:
             lines.append("(to update: " + "; ".join(
                 f"/csp update {b.value.partition(':')[2]}" for b in block.buttons) + ")")
         lines.append("")
-    return "\n".join(lines).rstrip() + "\n"
+    return visible("\n".join(lines).rstrip() + "\n")
 
 
 def format_table(headers: list[str], rows: list[list[str]]) -> str:

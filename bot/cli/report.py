@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -16,14 +17,29 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
+from bot.cli.render_text import visible
 from bot.config import Setting
 from data.policeuk import IngestReport
 from data.queries import as_ranges
 from data.sources import Source
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False)
+
+class PlainConsole(Console):
+    """A rich Console that prints strings as they are: names and titles from partnership files
+    are no rich markup (`[link=...]` would be a terminal hyperlink, `[/]` an error), no emoji
+    code, and their control characters are shown as escapes (bot/cli/render_text.py)."""
+
+    def __init__(self, **options: Any) -> None:
+        super().__init__(markup=False, emoji=False, highlight=False, **options)
+
+    def render_str(self, text: str, **options: Any) -> Text:
+        return super().render_str(visible(text), **options)
+
+
+out = PlainConsole(soft_wrap=True)
+err = PlainConsole(stderr=True)
 
 
 class FileProgress:
@@ -110,5 +126,5 @@ def settings(items: Sequence[Setting]) -> None:
         current = os.environ.get(s.env)
         shown = ("set" if current else "not set") if s.secret else (current or "not set")
         out.print(f"[bold]{s.env}[/bold]  default: {s.default or '(none)'}  current: {shown}",
-                  highlight=False)
+                  markup=True)
         out.print(f"    {s.help}", highlight=False)

@@ -1,19 +1,20 @@
 """Answering on Slack: the context of a request, and the one place where what a listener does
 (or the exception that stopped it) becomes what the person sees.
 
-`answer()` runs the work: a Form opens as a modal, a Reply is sent (bot/slack/send.py), and any
+`answer()` runs the work: a Form opens as a modal (its hidden data and the channel it was
+opened in sealed, bot/form_seal.py), a Reply is sent (bot/slack/send.py), and any
 exception becomes a message through `reply_to` (bot/services.py): a CspError by the handlers'
 rules, anything else logged with a reference. Then the reply's effects are carried out.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 
+from bot.form_seal import form_key, seal
 from bot.services import Services, reply_to
 from bot.slack.render import render_modal
 from bot.slack.send import send_reply
@@ -52,11 +53,11 @@ def answer(services: Services, where: str, ctx: Context, client: WebClient,
     """Do the work; show its Reply or open its Form; carry out the reply's effects."""
     channel = ctx.extra.get("slack_channel")
     result = attempt(where, work)
-    if isinstance(result, Form):
-        result.hidden["channel"] = channel or ""
+    if isinstance(result, Form):  # its hidden data and the channel, sealed (bot/form_seal.py)
+        hidden = seal({**result.hidden, "channel": channel or ""},
+                      form_key(services.config, "slack"), "slack")
         opened = attempt(where, lambda: client.views_open(
-            trigger_id=trigger_id,
-            view=render_modal(result, private_metadata=json.dumps(result.hidden))))
+            trigger_id=trigger_id, view=render_modal(result, private_metadata=hidden)))
         if not isinstance(opened, Reply):
             return
         result = opened

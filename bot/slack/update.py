@@ -1,5 +1,9 @@
 """The Update button under an action and its modal: open the form, save the submission (field
-errors shown in the modal, nothing saved), confirm where the form was opened."""
+errors shown in the modal, nothing saved), confirm where the form was opened.
+
+The modal's private_metadata comes back with the submission and is only believed when its seal
+matches (bot/form_seal.py): the channel in it is the one the form was opened in, and a changed
+one is refused in a direct message, nothing saved and nothing sent to the channel it names."""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ from typing import Any
 from slack_bolt import App
 from slack_sdk import WebClient
 
+from bot.form_seal import form_key, unseal
 from bot.services import Services
 from bot.slack.answering import answer, attempt, context, no_effects
 from bot.slack.render import read_submission, render_errors
 from bot.slack.send import send_reply
-from handlers.reply import FormErrors
+from handlers.reply import FormErrors, Reply
 from handlers.update import open_update_form, submit_update
 
 
@@ -37,7 +42,15 @@ def register(app: App, services: Services) -> None:
                          client: WebClient) -> None:
         user = body["user"]["id"]
         submission = read_submission(body["view"], user)
-        channel = submission.hidden.get("channel") or None
+        hidden = attempt("update form", lambda: unseal(
+            submission.hidden, form_key(services.config, "slack"), "slack"))
+        if isinstance(hidden, Reply):  # changed since it was opened: told privately
+            ack()
+            attempt("update form (sending the refusal)",
+                    lambda: send_reply(client, hidden, user=user, channel=None))
+            return
+        channel = hidden.pop("channel", "") or None
+        submission.hidden = hidden
         ctx = context(services, user, channel)
         try:
             reply = attempt("update form", lambda: submit_update(

@@ -6,11 +6,11 @@ A message ("@CSP Bot burglary", or "burglary" in a personal chat; a leading "csp
 dropped) goes through the same `dispatch` as Slack and is answered in its conversation (in a
 channel, in the message's thread) with an Adaptive Card (bot/teams/render.py). Teams has no
 private replies to a channel message, so answers go where the question was asked. "Update"
-buttons open a dialog (task/fetch) built from the handlers' Form; its submit (task/submit) is
-saved by `submit_update`, and the confirmation, the field errors or the refusal show in the
-dialog. Installing the bot in a team or chat stores the conversation reference (data/
-teams_refs.py) and, when a partnership file lists the conversation or an admin installed it,
-subscribes it to the monthly briefing.
+buttons open a dialog (task/fetch) built from the handlers' Form, its hidden data sealed
+(bot/form_seal.py); its submit (task/submit) is saved by `submit_update` if the seal matches,
+and the confirmation, the field errors or the refusal show in the dialog. Installing the bot in
+a team or chat stores the conversation reference (data/teams_refs.py) and, when a partnership
+file lists the conversation or an admin installed it, subscribes it to the monthly briefing.
 
 Every request passes bot/teams/inbound.py's `Gate` first: its Bot Framework token before
 anything else (checked without blocking the server: bot/teams/tokens.py, which also takes the
@@ -60,6 +60,7 @@ with warnings.catch_warnings():  # the SDK announces its preview features when i
     from microsoft_teams.apps import ActivityContext
     from microsoft_teams.cards import AdaptiveCard
 
+from bot.form_seal import form_key, seal, unseal
 from bot.services import Services, reply_to
 from bot.teams.connector import (
     CARD,
@@ -172,7 +173,7 @@ async def attempt_sending(where: str, send: Awaitable[Any]) -> None:
 
 
 def register(bot: TeamsBot) -> None:
-    app, services = bot.app, bot.services
+    app, services, key = bot.app, bot.services, form_key(bot.services.config, "teams")
 
     @app.on_message
     async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
@@ -202,6 +203,7 @@ def register(bot: TeamsBot) -> None:
             if isinstance(prefill, dict) and data.get("version") == form.hidden.get("version"):
                 for item in form.fields:  # what was typed, if the action is still as it was
                     item.value = str(prefill.get(item.id, item.value) or "") or None
+            form.hidden = seal(form.hidden, key, "teams")  # bot/form_seal.py
             return form
 
         return _dialog(await bot._answer("update dialog", work))
@@ -216,14 +218,15 @@ def register(bot: TeamsBot) -> None:
         errors: dict[str, str] = {}
 
         def work() -> Reply | Form:
+            submission.hidden = unseal(submission.hidden, key, "teams")
             try:
                 return submit_update(submission, asker, services.db(), services.settings())
             except FormErrors as exc:
                 errors.update(exc.errors)
-                pid, action = submission.hidden.get("partnership", ""), submission.hidden.get(
-                    "action", "")
-                form = open_update_form(pid, action, asker, services.db())
-                form.hidden = dict(submission.hidden)  # the version the user started from
+                hidden = submission.hidden
+                form = open_update_form(hidden["partnership"], hidden["action"], asker,
+                                        services.db())
+                form.hidden = seal(hidden, key, "teams")  # the version the user started from
                 return form
 
         return _dialog(await bot._answer("update dialog submit", work), submission.values,

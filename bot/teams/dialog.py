@@ -23,7 +23,15 @@ from microsoft_teams.cards import (
     TextInput,
 )
 
-from bot.teams.render import fit, heading, new_card, open_dialog, render_card, to_markdown
+from bot.teams.render import (
+    defang,
+    fit,
+    heading,
+    new_card,
+    open_dialog,
+    render_card,
+    to_markdown,
+)
 from handlers.reply import Field, Form, FormSubmission, Reply
 
 CLOSE = "close"  # the `action` of a dialog's Close button
@@ -51,7 +59,7 @@ def render_dialog(form: Form, values: Mapping[str, str] | None = None,
                                   size="Small", spacing="None", wrap=True))
     submit = SubmitAction(title=fit(form.submit_label, 40) or "Save", style="positive",
                           data=SubmitData(form.form_id, {"hidden": dict(form.hidden)}))
-    return new_card(body or [TextBlock(text=fit(form.title, 200), wrap=True)], form.title,
+    return new_card(body or [TextBlock(text=defang(fit(form.title, 200)), wrap=True)], form.title,
                     [submit])
 
 

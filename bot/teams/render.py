@@ -13,8 +13,9 @@ kept under MAX_CARD_BYTES of JSON, charts included. Charts get what the rest lea
 between them; a chart that does not fit is re-encoded with fewer colours, then scaled down, and
 as a last resort replaced by a one-line note. Text and tables are cut before charts are dropped.
 
-Text from users and files goes into TextBlocks, whose markdown is a small subset; `[x](url)`
-link syntax is broken up so no link can be smuggled in. The handlers' *bold* becomes **bold**,
+Text from users and files goes into TextBlocks, whose markdown is a small subset; link syntax
+(`[x](url)`, `[x][ref]` with `[ref]: url`, `<http://x>`) is broken up by a zero-width space so no
+link can be smuggled in. The handlers' *bold* becomes **bold**,
 `code` loses its backticks (cards have no inline code).
 """
 
@@ -68,6 +69,7 @@ _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`\n]*)`")
 _BULLET = re.compile(r"^\s*[-•] ")
 _NUMBER = re.compile(r"^[-+−]?\d[\d,]*(\.\d+)?%?$")
+_LINK_PARTS = re.compile(r"(\](?=[(\[:])|<(?=[A-Za-z/!?]))")
 
 
 def to_markdown(text: str, limit: int = TEXT_CHARS) -> str:
@@ -86,8 +88,10 @@ def to_markdown(text: str, limit: int = TEXT_CHARS) -> str:
 
 
 def defang(text: str) -> str:
-    """No `[text](url)` links from user text: a zero-width space parts the two halves."""
-    return text.replace("](", "]\u200b(")
+    """No link from user text: a zero-width space after a ']' that would close a link's text
+    (`[text](url)`, `[text][ref]`, `[ref]: url`) and after a '<' that would open an autolink
+    (`<http://x>`) or a tag."""
+    return _LINK_PARTS.sub("\\1\u200b", text)
 
 
 def fit(text: str, limit: int) -> str:
@@ -114,7 +118,7 @@ def new_card(body: list[CardElement], fallback: str, actions: list[Any] | None =
 
 
 def heading(title: str) -> TextBlock:
-    return TextBlock(text=fit(title, 200), style="heading", size="Large", weight="Bolder",
+    return TextBlock(text=defang(fit(title, 200)), style="heading", size="Large", weight="Bolder",
                      wrap=True)
 
 

@@ -19,18 +19,16 @@ CSP_TEAMS_SERVICE_URL_ALLOWLIST) and its shape. Only CSP_TEAMS_SKIP_AUTH=true (t
 Playground) turns the token check off, with a warning at start and on every request. Replies
 and posts go only to allowed service URLs, with the SDK's client plus a retry middleware (429
 honouring Retry-After, 5xx and failed connections: three retries).
-Exceptions become messages in `_answer` only: CspError by handlers' rules, anything else logged
-with a reference id.
+Exceptions become messages in one place, bot/teams/answering.py: CspError by the handlers' rules,
+anything else logged with a reference id.
 """
 
 from __future__ import annotations
 
 import asyncio
-import html
 import logging
-import re
 import warnings
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 with warnings.catch_warnings():  # the SDK announces its preview features when imported
@@ -45,25 +43,20 @@ with warnings.catch_warnings():  # the SDK announces its preview features when i
         TaskSubmitInvokeActivity,
     )
     from microsoft_teams.api.activities.message import MessageActivity, MessageActivityInput
-    from microsoft_teams.api.activities.utils import (
-        StripMentionsTextOptions,
-        strip_mentions_text,
-    )
     from microsoft_teams.api.auth.cloud_environment import CloudEnvironment
-    from microsoft_teams.api.models.attachment import Attachment
-    from microsoft_teams.api.models.invoke_response import InvokeResponse
-    from microsoft_teams.api.models.task_module import (
-        CardTaskModuleTaskInfo,
-        TaskModuleContinueResponse,
-        TaskModuleResponse,
-    )
     from microsoft_teams.apps import ActivityContext
     from microsoft_teams.cards import AdaptiveCard
 
 from bot.form_seal import form_key, seal, unseal
-from bot.services import Services, reply_to
+from bot.services import Services
+from bot.teams.answering import (
+    activity_data,
+    attempt,
+    attempt_sending,
+    dialog_response,
+    message_text,
+)
 from bot.teams.connector import (
-    CARD,
     ConversationRef,
     RouteCollector,
     TeamsApp,
@@ -75,14 +68,12 @@ from bot.teams.connector import (
 )
 from bot.teams.dialog import (
     CLOSE,
-    dialog_card,
     form_opener,
     read_submission,
-    render_dialog,
 )
 from bot.teams.inbound import Refused, inbound_gate
 from bot.teams.install import conversation_of, conversation_ref, installed, remember, uninstalled
-from bot.teams.render import fit, render_card
+from bot.teams.render import render_card
 from handlers.reply import Context, Form, FormErrors, Reply, Text
 from handlers.router import dispatch
 from handlers.update import button_target, open_update_form, submit_update
@@ -90,8 +81,6 @@ from handlers.update import button_target, open_update_form, submit_update
 log = logging.getLogger("cspbot.teams")
 # What a reply asks beyond being shown, e.g. send the briefing: (reply, asker) -> a note to add
 Effects = Callable[[Reply, Context], "str | None"]
-_COMMAND_WORD = re.compile(r"^/?csp\b[:,]?\s*", re.IGNORECASE)
-_TAGS = re.compile(r"</?(at|p|span|div|br)\b[^>]*>", re.IGNORECASE)
 __all__ = ["ConversationRef", "TeamsBot", "conversation_ref"]
 
 
@@ -155,23 +144,6 @@ class TeamsBot:
         return await asyncio.to_thread(attempt, where, work)
 
 
-def attempt(where: str, work: Callable[[], Any]) -> Any:
-    """`work()`, or the message for the exception that stopped it: the one place of the Teams
-    front end where exceptions become messages (through bot/services.py's `reply_to`)."""
-    try:
-        return work()
-    except Exception as exc:  # noqa: BLE001 (the one place exceptions become messages)
-        return reply_to(exc, where)
-
-
-async def attempt_sending(where: str, send: Awaitable[Any]) -> None:
-    """Await a send; a failure is logged with a reference (there is nobody left to answer)."""
-    try:
-        await send
-    except Exception as exc:  # noqa: BLE001 (logged by reply_to, with a reference)
-        reply_to(exc, where)
-
-
 def register(bot: TeamsBot) -> None:
     app, services, key = bot.app, bot.services, form_key(bot.services.config, "teams")
 
@@ -193,7 +165,7 @@ def register(bot: TeamsBot) -> None:
 
     @app.on_dialog_open
     async def on_dialog_open(ctx: ActivityContext[TaskFetchInvokeActivity]) -> Any:
-        data = _data(ctx.activity)
+        data = activity_data(ctx.activity)
         asker = bot.context(ctx.activity)
 
         def work() -> Form:
@@ -206,11 +178,11 @@ def register(bot: TeamsBot) -> None:
             form.hidden = seal(form.hidden, key, "teams")  # bot/form_seal.py
             return form
 
-        return _dialog(await bot._answer("update dialog", work))
+        return dialog_response(await bot._answer("update dialog", work))
 
     @app.on_dialog_submit
     async def on_dialog_submit(ctx: ActivityContext[TaskSubmitInvokeActivity]) -> Any:
-        data = _data(ctx.activity)
+        data = activity_data(ctx.activity)
         if data.get("action") == CLOSE:
             return None  # an empty answer closes the dialog
         asker = bot.context(ctx.activity)
@@ -229,7 +201,7 @@ def register(bot: TeamsBot) -> None:
                 form.hidden = seal(hidden, key, "teams")  # the version the user started from
                 return form
 
-        return _dialog(await bot._answer("update dialog submit", work), submission.values,
+        return dialog_response(await bot._answer("update dialog submit", work), submission.values,
                        errors)
 
     @app.on_conversation_update
@@ -260,19 +232,6 @@ async def _installed(bot: TeamsBot, ctx: ActivityContext[Any], welcome: bool) ->
                               ctx.send(card_activity(render_card(reply), reply.fallback_text)))
 
 
-def message_text(activity: MessageActivity) -> str:
-    """What was asked: mention tags and markup removed, a leading 'csp' or '/csp' dropped."""
-    text = strip_mentions_text(activity, StripMentionsTextOptions(
-        account_id=activity.recipient.id)) or ""
-    text = html.unescape(_TAGS.sub(" ", text)).replace("\xa0", " ")
-    return _COMMAND_WORD.sub("", " ".join(text.split()))
-
-
-def _data(activity: Any) -> dict[str, Any]:
-    data = activity.value.data if activity.value else None
-    return data if isinstance(data, dict) else {}
-
-
 def _message(bot: TeamsBot, result: Reply | Form, asker: Context) -> MessageActivityInput:
     """The answer to a message: the reply's card, or for a form a card with a button that
     opens it (a dialog cannot open from a message)."""
@@ -286,17 +245,3 @@ def _message(bot: TeamsBot, result: Reply | Form, asker: Context) -> MessageActi
         if note:
             result.blocks.append(Text(note))
     return card_activity(render_card(result), result.fallback_text)
-
-
-def _dialog(result: Reply | Form, values: dict[str, str] | None = None,
-            errors: dict[str, str] | None = None) -> InvokeResponse[TaskModuleResponse]:
-    """The dialog's next card: the form (with the errors of a refused submit), or a reply."""
-    card = attempt("update dialog (rendering)", lambda: (
-        render_dialog(result, values, errors) if isinstance(result, Form)
-        else dialog_card(result)))
-    if isinstance(card, Reply):  # rendering failed: the apology, shown in the dialog
-        result, card = card, dialog_card(card)
-    info = CardTaskModuleTaskInfo(title=fit(result.title or "CSP Bot", 60),
-                                  card=Attachment(content_type=CARD, content=card))
-    return InvokeResponse(status=200, body=TaskModuleResponse(
-        task=TaskModuleContinueResponse(value=info)))

@@ -6,7 +6,7 @@ from typing import Any
 
 from rich.table import Table
 
-from bot.cli.report import out
+from bot.cli.report import out, partnership_coverage
 from data.demo import DemoReport
 from data.loaders import LoadResult
 from data.partnership import LoadReport
@@ -55,6 +55,8 @@ def partnership_status(result: dict[str, Any]) -> None:
                   f"{answers['answerable']}" + ("" if answers["prepared"] >= answers["answerable"]
                                                  else " (`cspbot prepare`, or a running bot, "
                                                       "prepares the rest)"))
+    if "coverage" in result:
+        partnership_coverage(result["coverage"])
     for area in result["areas"]:
         police = area["police_uk"]
         out.print(f"\nArea {area['id']}: {area['name']} ({area['kind']})")

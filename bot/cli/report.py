@@ -109,6 +109,11 @@ def status(result: dict, db_path: str) -> None:  # type: ignore[type-arg]
         table.add_row(f["force"], str(f["months"]), f["first"], f["latest"], f"{f['rows']:,}",
                       as_ranges(f["missing"]) or "none")
     out.print(table)
+    incomplete = [i for f in result["forces"] for i in f.get("incomplete", [])]
+    out.print("Incomplete months (a force could not place an unusual share of its rows in an "
+              "LSOA):" + ("" if incomplete else " none"))
+    for month in incomplete:
+        out.print(f"  {incomplete_month(month)}")
     out.print("Rows: " + ", ".join(f"{k} {v:,}" for k, v in result["tables"].items()))
     if result["last_ingests"]:
         last = Table("id", "file", "rows", "revised", "when", title="Last ingests",
@@ -118,6 +123,41 @@ def status(result: dict, db_path: str) -> None:  # type: ignore[type-arg]
                          f"{row['rows']:,}", str(row["revised"]),
                          row["ingested_at"])
         out.print(last)
+
+
+def incomplete_month(i: dict[str, Any]) -> str:
+    """'Leicestershire Police 2020-03: 1,157 of 8,146 rows not placed (14.2%), usually about
+    2.8%' (data/coverage.py's IncompleteMonth, as a dict)."""
+    return (f"{i['force']} {i['month']}: {i['unplaced']:,} of {i['rows']:,} rows not placed "
+            f"({i['share']:.1%}), usually about {i['usual_share']:.1%} "
+            f"({i['usual_unplaced']:,} rows)")
+
+
+def partnership_coverage(coverage: dict[str, Any]) -> None:
+    """J0 for one partnership (data/coverage.py's partnership_coverage): its home forces, the
+    other forces placing rows in its LSOAs, the months held and its home forces' incomplete
+    months."""
+    shares = coverage["force_shares"]
+    if not coverage["home_forces"]:
+        out.print("Home force: none yet (no police.uk rows placed in its LSOAs)")
+        return
+    how = ("named in its file" if coverage["named_in_file"]
+           else "placing at least 10% of the rows in its LSOAs")
+    out.print("Home force" + ("s" if len(coverage["home_forces"]) > 1 else "") + f" ({how}): "
+              + ", ".join(f"{f} ({shares.get(f, 0):.1%})" for f in coverage["home_forces"]))
+    others = [f"{f} ({share:.1%})" for f, share in shares.items()
+              if f not in coverage["home_forces"]]
+    if others:
+        out.print(f"  rows from other forces: {', '.join(others)}")
+    held = coverage["held"]
+    if not held["months"]:
+        out.print("Months held (every home force's file imported): none")
+    else:
+        out.print(f"Months held (every home force's file imported): {held['months']}, "
+                  f"{held['first']} to {held['latest']}; gaps: "
+                  f"{as_ranges(held['gaps']) or 'none'}")
+    for month in coverage["incomplete"]:
+        out.print(f"  incomplete: {incomplete_month(month)}")
 
 
 def settings(items: Sequence[Setting]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
+from typing import Any, cast
 
 import click
 import sqlite_utils
@@ -12,6 +14,7 @@ from bot.cli import report as show
 from bot.config import SETTINGS, Config, open_store
 from briefings.answers import answer_version
 from data.answers import answerable, kept_questions
+from data.coverage import every_incomplete_month, partnership_coverage
 from data.overview import partnership_status
 from data.queries import store_status
 
@@ -22,17 +25,22 @@ from data.queries import store_status
 @click.option("--json", "as_json", is_flag=True, help="Print machine-readable JSON.")
 @click.pass_obj
 def status(config: Config, partnership: str | None, area: str | None, as_json: bool) -> None:
-    """Months held per force, latest month, row counts, partnerships and the last ingests."""
+    """Months held per force (and its incomplete months), latest month, row counts,
+    partnerships and the last ingests."""
     db = open_store(config)
     if partnership or area:
         result = partnership_status(db, partnership, area)
         result["answers"] = prepared_answers(db, result["id"], config)
+        result["coverage"] = partnership_coverage(db, result["id"])
         if as_json:
             click.echo(json.dumps(result, indent=2))
         else:
             show_p.partnership_status(result)
         return
     result = store_status(db)
+    incomplete = every_incomplete_month(db)
+    for force in cast(list[dict[str, Any]], result["forces"]):
+        force["incomplete"] = [asdict(i) for i in incomplete.get(force["force"], [])]
     if as_json:
         click.echo(json.dumps(result, indent=2))
     else:

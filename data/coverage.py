@@ -1,0 +1,127 @@
+"""Data coverage on police.uk files (METHOD 2.9, "J0"): a partnership's home forces, the months
+held for it, and the force-months in which a force could not place an unusual share of its rows.
+
+Pure queries over `police_months`, `police_unplaced` and `police_counts`: nothing is stored, and
+no judgement uses these answers yet (docs/method.md, section 3); `cspbot status` shows them.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import sqlite_utils
+
+from data.catalogue import POLICE_TYPES
+from data.partnerships import area_condition
+from data.queries import month_range
+
+HOME_SHARE = 0.10  # a force placing at least this share of an area's rows is a home force
+INCOMPLETE_SHARE = 0.05  # an incomplete force-month has at least this share unplaced ...
+INCOMPLETE_TIMES_MEDIAN = 3.0  # ... at least this many times the force's median share ...
+XMR_LIMIT = 2.66  # ... and above mean + 2.66 x the mean moving range of the shares
+ALL_ROWS = " + ".join(f'"{i.slug}"' for i in POLICE_TYPES)
+
+
+@dataclass(frozen=True)
+class IncompleteMonth:
+    """A force-month whose share of rows with no location stands out from the force's usual."""
+
+    force: str
+    month: str
+    unplaced: int  # rows with "No Location" (no LSOA)
+    rows: int  # every row of the force-month, placed and unplaced
+    share: float  # unplaced / rows
+    usual_share: float  # the force's median share over its held months
+    usual_unplaced: int  # the force's median unplaced count over its held months
+
+
+def force_shares(db: sqlite_utils.Database, pid: str,
+                 area: str | None = None) -> dict[str, float]:
+    """Each force's share of the rows placed in the area's LSOAs (the partnership itself when
+    `area` is None), largest first. A force is weighed per month of its files imported, so a
+    force with more months loaded does not outweigh one with fewer."""
+    condition, params = area_condition(db, pid, area or pid)
+    held = dict(db.execute("SELECT force, COUNT(*) FROM police_months GROUP BY force"))
+    per_month = {force: rows / held[force] for force, rows in db.execute(
+        f"SELECT force, SUM({ALL_ROWS}) FROM police_counts WHERE {condition} GROUP BY force",
+        params) if rows and held.get(force)}
+    total = sum(per_month.values())
+    return {force: n / total
+            for force, n in sorted(per_month.items(), key=lambda kv: (-kv[1], kv[0]))}
+
+
+def home_forces(db: sqlite_utils.Database, pid: str, named: list[str] | None = None,
+                area: str | None = None) -> list[str]:
+    """The partnership's home forces: those its file names (`named`), or else every force that
+    places at least 10 % of the rows in its LSOAs. Empty when no police.uk row is placed there."""
+    if named:
+        return list(named)
+    return sorted(f for f, share in force_shares(db, pid, area).items() if share >= HOME_SHARE)
+
+
+def held_months(db: sqlite_utils.Database, pid: str, forces: list[str] | None = None,
+                area: str | None = None) -> list[str]:
+    """The months held for the partnership: those for which every home force's street file has
+    been imported (`forces`, or its home forces worked out by `home_forces`)."""
+    forces = home_forces(db, pid, area=area) if forces is None else forces
+    if not forces:
+        return []
+    marks = ",".join("?" * len(forces))
+    return [r[0] for r in db.execute(
+        f"SELECT month FROM police_months WHERE force IN ({marks}) GROUP BY month "
+        "HAVING COUNT(DISTINCT force) = ? ORDER BY month", [*forces, len(set(forces))])]
+
+
+def gaps(months: list[str]) -> list[str]:
+    """The months between the first and last of `months` that are not among them."""
+    if not months:
+        return []
+    have = set(months)
+    return [m for m in month_range(min(months), max(months)) if m not in have]
+
+
+def incomplete_months(db: sqlite_utils.Database, force: str) -> list[IncompleteMonth]:
+    """The force's incomplete months (METHOD 2.9): the share of rows with no location is at
+    least 5 %, at least three times the force's median share over its held months, and above
+    the upper process limit (mean + 2.66 x mean moving range) of those shares, in month order."""
+    rows = db.execute(
+        "SELECT m.month, m.rows, COALESCE((SELECT SUM(u.count) FROM police_unplaced u "
+        "WHERE u.force = m.force AND u.month = m.month), 0) FROM police_months m "
+        "WHERE m.force = ? ORDER BY m.month", (force,)).fetchall()
+    shares = [unplaced / total if total else 0.0 for _, total, unplaced in rows]
+    if len(shares) < 2:
+        return []
+    median = statistics.median(shares)
+    moving = statistics.mean(abs(b - a) for a, b in zip(shares, shares[1:], strict=False))
+    upper = statistics.mean(shares) + XMR_LIMIT * moving
+    usual = round(statistics.median(unplaced for _, _, unplaced in rows))
+    return [IncompleteMonth(force, month, unplaced, total, share, median, usual)
+            for (month, total, unplaced), share in zip(rows, shares, strict=True)
+            if share >= INCOMPLETE_SHARE and share >= INCOMPLETE_TIMES_MEDIAN * median
+            and share > upper]
+
+
+def every_incomplete_month(db: sqlite_utils.Database) -> dict[str, list[IncompleteMonth]]:
+    """Each force in the store -> its incomplete months (an empty list when none)."""
+    forces = [r[0] for r in db.execute("SELECT DISTINCT force FROM police_months ORDER BY 1")]
+    return {force: incomplete_months(db, force) for force in forces}
+
+
+def partnership_coverage(db: sqlite_utils.Database, pid: str,
+                         named: list[str] | None = None) -> dict[str, Any]:
+    """What `cspbot status --partnership` shows of J0: the forces placing rows in the
+    partnership's LSOAs and their shares, its home forces, the months held (first, latest,
+    count, gaps) and its home forces' incomplete months among them."""
+    shares = force_shares(db, pid)
+    forces = home_forces(db, pid, named)
+    held = held_months(db, pid, forces)
+    within = set(held)
+    return {
+        "home_forces": forces, "named_in_file": bool(named),
+        "force_shares": {force: round(share, 4) for force, share in shares.items()},
+        "held": {"months": len(held), "first": held[0] if held else None,
+                 "latest": held[-1] if held else None, "gaps": gaps(held)},
+        "incomplete": [asdict(i) for force in forces for i in incomplete_months(db, force)
+                       if i.month in within]}

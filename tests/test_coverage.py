@@ -119,7 +119,7 @@ def test_a_force_month_that_lost_its_locations_is_incomplete(store) -> None:
     assert incomplete_months(store, BETA) == []
 
 
-def test_a_force_is_weighed_per_month_of_its_files(cspbot, tmp_path: Path, db_path: Path) -> None:
+def test_a_force_is_weighed_per_month_of_its_files(cspbot, tmp_path: Path, db) -> None:
     """Alpha places 10 rows a month in Testtown in the 2 months of its files loaded; Beta 1 a
     month in 24 months: added up, Beta would place 24 of 44 rows; per month, 1 of 11."""
     folder = tmp_path / "weighed"
@@ -130,7 +130,6 @@ def test_a_force_is_weighed_per_month_of_its_files(cspbot, tmp_path: Path, db_pa
         street_file(folder, BETA, month, {"Otherville 001A": 50, "Testtown 001A": 1}, 0)
     ingest(cspbot, folder)
     cspbot("partnership", "load", partnership(tmp_path, "testtown", "Testtown"))
-    db = open_db(db_path)
     assert force_shares(db, "testtown")[BETA] == pytest.approx(1 / 11)
     assert home_forces(db, "testtown") == [ALPHA]
     assert held_months(db, "testtown") == ["2021-01", "2021-02"]
@@ -145,7 +144,7 @@ def test_a_force_is_weighed_per_month_of_its_files(cspbot, tmp_path: Path, db_pa
     ({"*": 1}, {"2021-03": 6, "2021-07": 6, "2021-11": 6}, False),
 ])
 def test_an_incomplete_month_meets_all_three_conditions(
-        cspbot, tmp_path: Path, db_path: Path, usual: dict[str, int], odd: dict[str, int],
+        cspbot, tmp_path: Path, db, usual: dict[str, int], odd: dict[str, int],
         incomplete: bool) -> None:
     """METHOD 2.9: at least 5 %, at least three times the median share and above the upper
     process limit of the shares (out of 100 rows a month, `odd` months' unplaced rows)."""
@@ -155,7 +154,6 @@ def test_an_incomplete_month_meets_all_three_conditions(
         lost = odd.get(month, usual.get("*", 0))
         street_file(folder, ALPHA, month, {"Testtown 001A": 100 - lost}, lost)
     ingest(cspbot, folder)
-    db = open_db(db_path)
     found = [(i.month, i.share) for i in incomplete_months(db, ALPHA)]
     assert found == ([("2021-10", 0.06)] if incomplete else [])
 

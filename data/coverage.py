@@ -37,19 +37,26 @@ class IncompleteMonth:
     usual_unplaced: int  # the force's median unplaced count over its held months
 
 
-def force_shares(db: sqlite_utils.Database, pid: str,
-                 area: str | None = None) -> dict[str, float]:
-    """Each force's share of the rows placed in the area's LSOAs (the partnership itself when
-    `area` is None), largest first. A force is weighed per month of its files imported, so a
-    force with more months loaded does not outweigh one with fewer."""
+def rows_per_month(db: sqlite_utils.Database, pid: str,
+                   area: str | None = None) -> dict[str, float]:
+    """Each force's rows placed in the area's LSOAs (the partnership itself when `area` is
+    None) per month of its files imported, most first."""
     condition, params = area_condition(db, pid, area or pid)
     held = dict(db.execute("SELECT force, COUNT(*) FROM police_months GROUP BY force"))
     per_month = {force: rows / held[force] for force, rows in db.execute(
         f"SELECT force, SUM({ALL_ROWS}) FROM police_counts WHERE {condition} GROUP BY force",
         params) if rows and held.get(force)}
+    return dict(sorted(per_month.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+def force_shares(db: sqlite_utils.Database, pid: str,
+                 area: str | None = None) -> dict[str, float]:
+    """Each force's share of the rows placed in the area's LSOAs, largest first. A force is
+    weighed per month of its files imported (`rows_per_month`), so a force with more months
+    loaded does not outweigh one with fewer."""
+    per_month = rows_per_month(db, pid, area)
     total = sum(per_month.values())
-    return {force: n / total
-            for force, n in sorted(per_month.items(), key=lambda kv: (-kv[1], kv[0]))}
+    return {force: n / total for force, n in per_month.items()}
 
 
 def home_forces(db: sqlite_utils.Database, pid: str, named: list[str] | None = None,
@@ -112,15 +119,17 @@ def every_incomplete_month(db: sqlite_utils.Database) -> dict[str, list[Incomple
 def partnership_coverage(db: sqlite_utils.Database, pid: str,
                          named: list[str] | None = None) -> dict[str, Any]:
     """What `cspbot status --partnership` shows of J0: the forces placing rows in the
-    partnership's LSOAs and their shares, its home forces, the months held (first, latest,
-    count, gaps) and its home forces' incomplete months among them."""
-    shares = force_shares(db, pid)
+    partnership's LSOAs, their shares and rows a month, its home forces, the months held
+    (first, latest, count, gaps) and its home forces' incomplete months among them."""
+    per_month = rows_per_month(db, pid)
+    total = sum(per_month.values())
     forces = home_forces(db, pid, named)
     held = held_months(db, pid, forces)
     within = set(held)
     return {
         "home_forces": forces, "named_in_file": bool(named),
-        "force_shares": {force: round(share, 4) for force, share in shares.items()},
+        "force_shares": {force: round(n / total, 4) for force, n in per_month.items()},
+        "rows_per_month": {force: round(n, 1) for force, n in per_month.items()},
         "held": {"months": len(held), "first": held[0] if held else None,
                  "latest": held[-1] if held else None, "gaps": gaps(held)},
         "incomplete": [asdict(i) for force in forces for i in incomplete_months(db, force)

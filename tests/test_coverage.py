@@ -172,12 +172,13 @@ def test_status_lists_each_forces_incomplete_months(cspbot, store) -> None:
 def test_status_of_a_partnership_shows_its_home_forces_and_held_months(cspbot, store) -> None:
     text = cspbot("status", "-p", "testtown").stdout
     assert "Home force (placing at least 10% of the rows in its LSOAs): Alpha Police" in text
-    assert "rows from other forces: Beta Police (3.0%)" in text
+    assert "rows from other forces: Beta Police (3.0%, 3.0 rows a month)" in text
     assert ("Months held (every home force's file imported): 10, 2021-01 to 2021-12; gaps: "
             "2021-05..2021-06") in text
     assert "incomplete: Alpha Police 2021-09: 20 of 100 rows not placed" in text
     coverage = json.loads(cspbot("status", "-p", "border", "--json").stdout)["coverage"]
     assert coverage["home_forces"] == [ALPHA, BETA]
+    assert coverage["rows_per_month"] == {ALPHA: 96.2, BETA: 100.0}
     assert coverage["held"] == {"months": 10, "first": "2021-01", "latest": "2021-12",
                                 "gaps": ["2021-05", "2021-06"]}
     assert [i["month"] for i in coverage["incomplete"]] == ["2021-09"]

@@ -115,8 +115,8 @@ def test_status_names_the_incomplete_month_and_the_home_force(db, store: Path,
     assert ("Leicestershire Police 2020-03: 1,157 of 8,146 rows not placed (14.2%), usually "
             "about 2.8% (249 rows)") in text
     harborough = cspbot_on(store, "status", "-p", "harborough").stdout
-    assert "Leicestershire Police (99.2%)" in harborough
-    assert "rows from other forces: Northamptonshire Police (0.8%)" in harborough
+    assert "Leicestershire Police (99.2%, 426.2 rows a month)" in harborough
+    assert "rows from other forces: Northamptonshire Police (0.8%, 3.5 rows a month)" in harborough
     assert ("Months held (every home force's file imported): 56, 2018-10 to 2025-12; gaps: "
             "2019-03..2019-11, 2022-11..2023-12, 2024-05..2024-12") in harborough
     assert "incomplete: Leicestershire Police 2020-03: 1,157 of 8,146" in harborough

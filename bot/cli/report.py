@@ -137,16 +137,19 @@ def partnership_coverage(coverage: dict[str, Any]) -> None:
     """J0 for one partnership (data/coverage.py's partnership_coverage): its home forces, the
     other forces placing rows in its LSOAs, the months held and its home forces' incomplete
     months."""
-    shares = coverage["force_shares"]
+    shares, monthly = coverage["force_shares"], coverage["rows_per_month"]
+
+    def weight(force: str) -> str:
+        return f"{force} ({shares.get(force, 0):.1%}, {monthly.get(force, 0):,.1f} rows a month)"
+
     if not coverage["home_forces"]:
         out.print("Home force: none yet (no police.uk rows placed in its LSOAs)")
         return
     how = ("named in its file" if coverage["named_in_file"]
            else "placing at least 10% of the rows in its LSOAs")
     out.print("Home force" + ("s" if len(coverage["home_forces"]) > 1 else "") + f" ({how}): "
-              + ", ".join(f"{f} ({shares.get(f, 0):.1%})" for f in coverage["home_forces"]))
-    others = [f"{f} ({share:.1%})" for f, share in shares.items()
-              if f not in coverage["home_forces"]]
+              + ", ".join(weight(f) for f in coverage["home_forces"]))
+    others = [weight(f) for f in shares if f not in coverage["home_forces"]]
     if others:
         out.print(f"  rows from other forces: {', '.join(others)}")
     held = coverage["held"]

@@ -1,8 +1,11 @@
 """Partnership figures that police.uk lacks, from CSV: monthly values, survey waves, population.
 
-`cspbot ingest values|survey|population FILE.csv --partnership ID`. Each file is checked whole
-before anything is written (one transaction); a file whose content was imported before changes
-nothing; a later file replaces the figures it repeats and reports those it revised.
+`cspbot ingest values|survey|population FILE.csv --partnership ID`. Each file is read once (the
+SHA-256 stored is of the bytes imported; a file that changed while it was read is refused) and
+checked whole before anything is written (one transaction): its header names each expected
+column once and no other, every row has as many fields as the header, numbers are plain
+(`1234.5` or `1,234.5`), no value holds a control character. A file whose content was imported
+before changes nothing; a later file replaces the figures it repeats and reports those it revised.
 """
 
 from __future__ import annotations
@@ -11,7 +14,6 @@ import csv
 import hashlib
 import io
 import json
-import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -22,11 +24,23 @@ from typing import Any
 import sqlite_utils
 
 from data.db import write_transaction
-from data.errors import DataError, IngestError, did_you_mean
+from data.errors import (
+    DataError,
+    IngestError,
+    control_character,
+    did_you_mean,
+    header_problem,
+    shown,
+)
 from data.partnerships import area_ids, indicator_words, resolve_partnership
+from data.sources import read_whole
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 FY = re.compile(r"^(\d{4})/(\d{2})$")
+# Plain numbers: digits, commas only between groups of three, one decimal point (no 1_000, no
+# 1,2,3, no 1e3); a sign is read so that the range check can say what is wrong with -1.
+WHOLE = re.compile(r"[+-]?(\d{1,3}(,\d{3})+|\d+)", re.ASCII)
+DECIMAL = re.compile(r"[+-]?((\d{1,3}(,\d{3})+|\d+)(\.\d+)?|\.\d+)", re.ASCII)
 
 
 @dataclass
@@ -70,10 +84,7 @@ def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
     """
     kind, path = KINDS[kind_name], Path(path)
     pid = resolve_partnership(db, partnership)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot be read ({exc.strerror}).") from None
+    raw = read_whole(path)
     sha = hashlib.sha256(raw).hexdigest()
     rows = _parse(db, kind, path, raw, pid)
     with write_transaction(db):
@@ -123,22 +134,15 @@ def _parse(db: sqlite_utils.Database, kind: Kind, path: Path, raw: bytes,
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IngestError(name, "is not a UTF-8 CSV text file.", 1) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in kind.columns if c not in header]
-    if missing:
-        raise IngestError(name, f"the header lacks {', '.join(missing)}.", 1,
-                          hint=f"The header should be: {','.join(kind.columns)}")
-    check = RowChecker(name, kind, indicator_words(db, pid), area_ids(db, pid), db)
-    rows: list[dict[str, Any]] = []
-    seen: dict[tuple[Any, ...], int] = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for record in reader:
+        header = _header(name, kind, [h.strip() for h in next(reader, [])])
+        check = RowChecker(name, kind, indicator_words(db, pid), area_ids(db, pid), db)
+        rows: list[dict[str, Any]] = []
+        seen: dict[tuple[Any, ...], int] = {}
+        for fields in filter(None, reader):
             line = reader.line_num
-            if None in record or any(v is None for v in record.values()):
-                raise IngestError(name, f"this row has {len(record.get(None) or [])} fields "
-                                  "more or fewer than the header.", line)
-            row = check.row({k.strip(): (v or "").strip() for k, v in record.items()}, line)
+            row = check.row(_record(name, header, fields, line), line)
             key = tuple(row[k] for k in kind.key)
             if key in seen:
                 raise IngestError(name, f"repeats {' '.join(map(str, key))} (first on line "
@@ -150,6 +154,39 @@ def _parse(db: sqlite_utils.Database, kind: Kind, path: Path, raw: bytes,
     if not rows:
         raise IngestError(name, "has a header but no rows.")
     return rows
+
+
+def _record(name: str, header: list[str], fields: list[str], line: int) -> dict[str, str]:
+    """One row as {column: value}, refused if it has too many or too few fields or holds a
+    control character."""
+    if len(fields) != len(header):
+        raise IngestError(name, f"this row has {len(fields)} fields, but the header has "
+                          f"{len(header)}.", line,
+                          hint="A comma inside a value needs the value in double quotes.")
+    record = dict(zip(header, (f.strip() for f in fields), strict=True))
+    for column, value in record.items():
+        if problem := control_character(value):
+            raise IngestError(name, f"{column} {shown(value)} contains {problem}.", line,
+                              hint="Was the file edited by hand? Type the value again, or "
+                                   "save the file again from its spreadsheet.")
+    return record
+
+
+def _header(name: str, kind: Kind, header: list[str]) -> list[str]:
+    """The header, refused unless it names each of the kind's columns once and no other."""
+    expected = f"The header should be: {','.join(kind.columns)}"
+    if problem := header_problem(header):
+        raise IngestError(name, problem, 1, hint=expected)
+    missing = [c for c in kind.columns if c not in header]
+    if missing:
+        raise IngestError(name, f"the header lacks {', '.join(missing)}.", 1, hint=expected)
+    unknown = [f"'{c}'" if c else f"an unnamed column ({n})"
+               for n, c in enumerate(header, 1) if c not in kind.columns]
+    if unknown:
+        raise IngestError(name, f"the header has columns that a {kind.name} file does not "
+                          f"take: {', '.join(unknown)}.", 1,
+                          hint=f"{expected} (remove the other columns).")
+    return header
 
 
 class RowChecker:
@@ -196,13 +233,13 @@ class RowChecker:
             if required:
                 raise self.fail(line, f"{column} is empty.")
             return None
-        try:
-            value = int(text) if integer else float(text.replace(",", ""))
-            if not math.isfinite(value):
-                raise ValueError(text)
-        except ValueError:
-            raise self.fail(line, f"{column} '{text}' is not a "
-                            f"{'whole number' if integer else 'number'}.") from None
+        if not (WHOLE if integer else DECIMAL).fullmatch(text):
+            raise self.fail(line, f"{column} {shown(text)} is not a "
+                            f"{'whole number' if integer else 'number'}.",
+                            "Write plain digits, e.g. 1234" + ("" if integer else ".5")
+                            + " or 1,234" + ("" if integer else ".5")
+                            + " (commas only between groups of three digits).")
+        value = int(text.replace(",", "")) if integer else float(text.replace(",", ""))
         if value < low or (high is not None and value > high):
             limit = f"from {low} to {high}" if high is not None else f"at least {low}"
             raise self.fail(line, f"{column} {text} is out of range: expected {limit}.")

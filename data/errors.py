@@ -75,7 +75,8 @@ def _invisible(ch: str) -> bool:
 
 
 def _escaped(ch: str) -> str:
-    return f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"U+{ord(ch):04X}"
+    """The character as Python would escape it: \\x00, \\u200b."""
+    return ch.encode("unicode_escape").decode("ascii")
 
 
 def control_character(value: str) -> str | None:

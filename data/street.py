@@ -91,9 +91,10 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    if any(width != len(header) for _, width in sized):
+    if set(map(itemgetter(1), sized)) - {len(header)}:
         _refuse_width(source, len(header))
-    result = StreetCounts(source, Counter({key: n for (key, _), n in sized.items()}))
+    result = StreetCounts(source, Counter(dict(zip(map(itemgetter(0), sized), sized.values(),
+                                                   strict=True))))
     _check_values(result)
     return result
 
@@ -147,12 +148,14 @@ def _check_values(result: StreetCounts) -> None:
     source, keys = result.source, result.counts.keys()
     if not keys:
         raise IngestError(source.name, "has a header but no rows.", hint=DOWNLOAD_AGAIN)
-    for field in (KEY_MONTH, KEY_FORCE, KEY_LSOA, KEY_NAME, KEY_TYPE):
-        for value in sorted({k[field] for k in keys}):
-            if problem := control_character(value):
-                _refuse_row(result, field, value, f"{NEEDED[field]} {shown(value)} contains "
-                            f"{problem}.", hint=EDITED_HINT)
-    for month in sorted({k[KEY_MONTH] for k in keys}):
+    distinct = [set(map(itemgetter(field), keys)) for field in range(len(NEEDED))]
+    for field, values in enumerate(distinct):
+        if not "".join(values).isprintable():  # the fast path: no control character at all
+            for value in sorted(values):
+                if problem := control_character(value):
+                    _refuse_row(result, field, value, f"{NEEDED[field]} {shown(value)} "
+                                f"contains {problem}.", hint=EDITED_HINT)
+    for month in sorted(distinct[KEY_MONTH]):
         if not MONTH.match(month):
             _refuse_row(result, KEY_MONTH, month, f"'{month}' is not a valid month: months are "
                         "written YYYY-MM, with MM from 01 to 12.")
@@ -160,35 +163,33 @@ def _check_values(result: StreetCounts) -> None:
         if named and month != named:
             _refuse_row(result, KEY_MONTH, month, f"holds month {month}, but its name says "
                         f"{named}.", hint="Rename the file or fix its Month column.")
-    for crime_type in sorted({k[KEY_TYPE] for k in keys}):
-        if crime_type not in SLUG_BY_POLICE_TYPE:
-            _refuse_row(result, KEY_TYPE, crime_type, f"unknown crime type '{crime_type}'."
-                        + did_you_mean(crime_type, list(SLUG_BY_POLICE_TYPE)),
-                        hint="police.uk crime types: " + ", ".join(sorted(SLUG_BY_POLICE_TYPE))
-                        + ".")
-    _check_places(result)
-    forces = {k[KEY_FORCE] for k in keys}
-    if any("northern ireland" in f.lower() for f in forces):
+    for crime_type in sorted(distinct[KEY_TYPE] - SLUG_BY_POLICE_TYPE.keys()):
+        _refuse_row(result, KEY_TYPE, crime_type, f"unknown crime type '{crime_type}'."
+                    + did_you_mean(crime_type, list(SLUG_BY_POLICE_TYPE)),
+                    hint="police.uk crime types: " + ", ".join(sorted(SLUG_BY_POLICE_TYPE))
+                    + ".")
+    _check_places(result, distinct)
+    if any("northern ireland" in f.lower() for f in distinct[KEY_FORCE]):
         raise IngestError(source.name, "is a Police Service of Northern Ireland file: its rows "
                           "carry no LSOA codes, so none can be placed in a Community Safety "
                           "Partnership (CSPs are in England and Wales).",
                           hint="Leave Northern Ireland files out of the import.")
 
 
-def _check_places(result: StreetCounts) -> None:
+def _check_places(result: StreetCounts, distinct: list[set[str]]) -> None:
     """LSOA codes are E0 or W0 and 7 digits, each with a name; no name or force can be taken
     for a spreadsheet formula. A row with neither code nor name is "No Location": unplaced."""
-    keys = result.counts.keys()
-    for code in sorted({k[KEY_LSOA] for k in keys} - {""}):
+    for code in sorted(distinct[KEY_LSOA] - {""}):
         if not LSOA_CODE.fullmatch(code):
             _refuse_row(result, KEY_LSOA, code, f"LSOA code {shown(code)} is not an LSOA code: "
                         "codes are E0 or W0 followed by 7 digits, e.g. E01027058.",
                         hint=EDITED_HINT)
-    for code in sorted({k[KEY_LSOA] for k in keys if not k[KEY_NAME]} - {""}):
-        _refuse_row(result, KEY_LSOA, code, f"LSOA {code} has no LSOA name, which says its "
-                    "local authority.", hint=EDITED_HINT)
+    if "" in distinct[KEY_NAME]:
+        for code in sorted({k[KEY_LSOA] for k in result.counts if not k[KEY_NAME]} - {""}):
+            _refuse_row(result, KEY_LSOA, code, f"LSOA {code} has no LSOA name, which says its "
+                        "local authority.", hint=EDITED_HINT, also={KEY_NAME: ""})
     for field in (KEY_NAME, KEY_FORCE):
-        for value in sorted({k[field] for k in keys if k[field].startswith(FORMULA_START)}):
+        for value in sorted(v for v in distinct[field] if v.startswith(FORMULA_START)):
             _refuse_row(result, field, value, f"{NEEDED[field]} {shown(value)} starts with "
                         f"'{value[0]}', which a spreadsheet would run as a formula: it is not "
                         "a place name.", hint=EDITED_HINT)
@@ -213,11 +214,12 @@ def _refuse_width(source: Source, width: int) -> NoReturn:
 
 
 def _refuse_row(result: StreetCounts, field: int, value: str, problem: str,
-                hint: str | None = None) -> NoReturn:
-    """Find the first row whose `field` is `value`, and refuse it."""
+                hint: str | None = None, also: dict[int, str] | None = None) -> NoReturn:
+    """Find the first row whose `field` is `value` (and whose fields in `also` hold the values
+    given there), and refuse it."""
     source = result.source
     with source.open_text() as text:
         header = [h.strip() for h in next(csv.reader(text))]
-    column = header.index(NEEDED[field])
-    line, _ = _first_row(source, lambda row: row[column] == value)
+    wanted = [(header.index(NEEDED[f]), v) for f, v in {field: value, **(also or {})}.items()]
+    line, _ = _first_row(source, lambda row: all(row[c] == v for c, v in wanted))
     raise IngestError(source.name, problem, line or None, hint=hint)

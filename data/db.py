@@ -31,9 +31,16 @@ def open_db(path: str | Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     db = sqlite_utils.Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        if str(path) != ":memory:":
+            db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:
+        if is_disk_full(exc):  # the WAL files cannot be made: nothing was written
+            conn.close()
+            raise DiskFull("the store cannot be opened (nothing was written).",
+                           f"the store ({path})") from exc
+        raise
     if migrate and migrations.pending(db):
         # Only when there is something to apply does opening take the write lock (readers must
         # not wait for an ingest); a second process waits, then finds nothing left to do.

@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 SQLITE_FULL = 13
+SQLITE_IOERR_SHMSIZE = 4874  # the WAL index (-shm) could not grow: "may indicate ... out of space"
 INVISIBLE = ("Cc", "Cf")  # control characters (NUL, tab, escape...) and formatting ones (U+200B)
 CONTROL_NAMES = {0: "a NUL character", 9: "a tab", 10: "a line break", 13: "a carriage return",
                  27: "an escape character", 127: "a DEL character"}
@@ -63,9 +64,10 @@ class DiskFull(DataError):
 
 
 def is_disk_full(exc: BaseException) -> bool:
-    """True for SQLite's 'database or disk is full' (SQLITE_FULL) and the system's ENOSPC."""
+    """True for SQLite's 'database or disk is full' (SQLITE_FULL, or a WAL index that could not
+    grow, as when the store is opened on a full disk) and the system's ENOSPC."""
     if isinstance(exc, sqlite3.OperationalError):
-        return getattr(exc, "sqlite_errorcode", None) == SQLITE_FULL or (
+        return getattr(exc, "sqlite_errorcode", None) in (SQLITE_FULL, SQLITE_IOERR_SHMSIZE) or (
             "database or disk is full" in str(exc))
     return isinstance(exc, OSError) and exc.errno == errno.ENOSPC
 

@@ -1,10 +1,11 @@
 """Reading one data.police.uk street-level crime file into counts, with every check it needs.
 
-The hot loop runs in C (csv, operator.itemgetter, itertools.tee, Counter); each file becomes a
-Counter keyed by (month, force, LSOA code, LSOA name, crime type) and the row's number of fields.
-Checks that concern values (the number of fields, control characters, month, crime type, LSOA
-code and name) run on the distinct keys afterwards, and only a file that fails is read again to
-find the line to quote. The file must not change while it is read (`Source.check_unchanged`).
+The hot loop runs in C (csv, operator.itemgetter, list.__add__, Counter); each file becomes a
+Counter keyed by (month, force, LSOA code, LSOA name, crime type), and a row with more or fewer
+fields than the header is found on the way. Checks that concern values (control characters,
+month, crime type, LSOA code and name) run on the distinct keys afterwards, and only a file that
+fails is read again to find the line to quote. The file must not change while it is read
+(`Source.check_unchanged`).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import tee
+from itertools import repeat
 from operator import itemgetter
 from typing import NoReturn
 
@@ -44,6 +45,7 @@ FIELDS_HINT = ("Was the file edited by hand? A comma inside a field needs the fi
 EDITED_HINT = ("Was the file edited by hand or in a spreadsheet? Download it again from "
                "data.police.uk.")
 Key = tuple[str, str, str, str, str]
+END: list[str | None] = [None]  # put after each row's last field: see read_street_file
 
 
 @dataclass
@@ -75,13 +77,13 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             columns = _check_header(source, [h.strip() for h in header])
             if isinstance(columns, Skipped):
                 return columns
-            # Each row is counted under its key and its number of fields, both taken in C
-            # (tee and zip cost next to nothing): a row that is too long or too short shows as
-            # a key with another width. A row too short to hold the key raises IndexError.
-            sized: Counter[tuple[Key, int]] = Counter()
-            rows, widths = tee(filter(None, reader))
+            # Each row, with None put after its last field (in C, as everything here), is
+            # counted under its key and what lies at the header's width: that None for a row of
+            # the right width, a field for a longer row; a shorter row raises IndexError.
+            ended: Counter[tuple[str | None, ...]] = Counter()
+            rows = map(list.__add__, filter(None, reader), repeat(END))
             try:
-                sized.update(zip(map(itemgetter(*columns), rows), map(len, widths), strict=True))
+                ended.update(map(itemgetter(*columns, len(header)), rows))
             except IndexError:
                 _refuse_width(source, len(header))
         source.check_unchanged()
@@ -91,10 +93,10 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    if set(map(itemgetter(1), sized)) - {len(header)}:
+    if set(map(itemgetter(-1), ended)) - {None}:  # a field where the row should have ended
         _refuse_width(source, len(header))
-    result = StreetCounts(source, Counter(dict(zip(map(itemgetter(0), sized), sized.values(),
-                                                   strict=True))))
+    keys = map(itemgetter(*range(len(NEEDED))), ended)
+    result = StreetCounts(source, Counter(dict(zip(keys, ended.values(), strict=True))))
     _check_values(result)
     return result
 

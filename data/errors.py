@@ -17,7 +17,10 @@ from collections.abc import Iterable, Mapping
 
 SQLITE_FULL = 13
 SQLITE_IOERR_SHMSIZE = 4874  # the WAL index (-shm) could not grow: "may indicate ... out of space"
-INVISIBLE = ("Cc", "Cf")  # control characters (NUL, tab, escape...) and formatting ones (U+200B)
+# Control characters (NUL, tab, escape...), invisible formatting ones (U+200B, U+202E) and the
+# Unicode line and paragraph separators: none belongs in a name, a code or a number.
+INVISIBLE = {"Cc": "a control character", "Cf": "an invisible formatting character",
+             "Zl": "a line separator", "Zp": "a paragraph separator"}
 CONTROL_NAMES = {0: "a NUL character", 9: "a tab", 10: "a line break", 13: "a carriage return",
                  27: "an escape character", 127: "a DEL character"}
 FORMULA_START = ("=", "+", "-", "@")  # what makes a spreadsheet read a cell as a formula
@@ -88,10 +91,7 @@ def control_character(value: str) -> str | None:
         return None
     for position, ch in enumerate(value, 1):
         if _invisible(ch):
-            if unicodedata.category(ch) == "Cf":
-                name = "an invisible formatting character"
-            else:
-                name = CONTROL_NAMES.get(ord(ch), "a control character")
+            name = CONTROL_NAMES.get(ord(ch), INVISIBLE[unicodedata.category(ch)])
             return f"{name} ({_escaped(ch)}) at character {position}"
     return None
 

@@ -109,8 +109,8 @@ class Source:
 
     def open_text(self) -> IO[str]:
         """The decompressed CSV text, hashed as it is read (see `sha256`)."""
+        self.check_unchanged()  # and again once read: see read_street_file
         raw = self.open_raw()
-        self.check_unchanged()
         head = raw.read(4)
         stream: IO[bytes] = _Prefixed(head, raw)  # type: ignore[assignment]
         if head[:2] == GZIP_MAGIC:

@@ -2,7 +2,8 @@
 
 Every part of CSP Bot reaches the store through `open_db`. Writers that read before they write
 (an ingest compares old and new figures) take the write lock at once with `write_transaction`,
-so two writers never deadlock and readers keep reading the last committed state (WAL).
+so two writers never deadlock and readers keep reading the last committed state (WAL). A write
+that finds the disk full is rolled back whole and reported as such (`DiskFull`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from data.errors import DiskFull, is_disk_full
 from data.migrations import migrations
 
 DEFAULT_BUSY_TIMEOUT_MS = 30_000
@@ -29,9 +31,16 @@ def open_db(path: str | Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
     db = sqlite_utils.Database(conn)
     db.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
     db.execute("PRAGMA foreign_keys = ON")
-    if str(path) != ":memory:":
-        db.enable_wal()
-    db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        if str(path) != ":memory:":
+            db.enable_wal()
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:
+        if is_disk_full(exc):  # the WAL files cannot be made: nothing was written
+            conn.close()
+            raise DiskFull("the store cannot be opened (nothing was written).",
+                           f"the store ({path})") from exc
+        raise
     if migrate and migrations.pending(db):
         # Only when there is something to apply does opening take the write lock (readers must
         # not wait for an ingest); a second process waits, then finds nothing left to do.
@@ -42,12 +51,19 @@ def open_db(path: str | Path, busy_timeout_ms: int = DEFAULT_BUSY_TIMEOUT_MS,
 
 @contextlib.contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt included)."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any exception (KeyboardInterrupt included,
+    and a COMMIT that fails). A full disk becomes DiskFull, which says the store is unchanged."""
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield db
-    except BaseException:
-        db.conn.rollback()
-        raise
-    else:
         db.conn.commit()
+    except BaseException as exc:
+        db.conn.rollback()
+        if is_disk_full(exc):
+            raise DiskFull(where=f"the store ({_file_of(db)})") from exc
+        raise
+
+
+def _file_of(db: sqlite_utils.Database) -> str:
+    rows = db.conn.execute("PRAGMA database_list").fetchall()
+    return next((str(r[2]) for r in rows if r[1] == "main" and r[2]), "in memory")

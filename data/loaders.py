@@ -1,8 +1,10 @@
 """Partnership figures that police.uk lacks, from CSV: monthly values, survey waves, population.
 
-`cspbot ingest values|survey|population FILE.csv --partnership ID`. Each file is checked whole
-before anything is written (one transaction); a file whose content was imported before changes
-nothing; a later file replaces the figures it repeats and reports those it revised.
+`cspbot ingest values|survey|population FILE.csv --partnership ID`. Each file is read once (the
+SHA-256 stored is of the bytes imported; a file that changed while it was read is refused) and
+checked whole before anything is written (one transaction; the header and each row by
+`data.csv_rows`). A file whose content was imported before changes nothing; a later file
+replaces the figures it repeats and reports those it revised.
 """
 
 from __future__ import annotations
@@ -11,9 +13,6 @@ import csv
 import hashlib
 import io
 import json
-import math
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,34 +20,11 @@ from typing import Any
 
 import sqlite_utils
 
+from data.csv_rows import KINDS, Kind, RowChecker, check_header, plain_number, record
 from data.db import write_transaction
-from data.errors import DataError, IngestError, did_you_mean
+from data.errors import DataError, IngestError
 from data.partnerships import area_ids, indicator_words, resolve_partnership
-
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
-FY = re.compile(r"^(\d{4})/(\d{2})$")
-
-
-@dataclass
-class Kind:
-    """One kind of file: its columns, its table, its key columns and how to read a row."""
-
-    name: str
-    table: str
-    columns: tuple[str, ...]
-    key: tuple[str, ...]
-    value: str
-
-
-KINDS = {
-    "values": Kind("values", "monthly_values", ("month", "indicator", "area", "value"),
-                   ("area", "indicator", "month"), "value"),
-    "survey": Kind("survey", "survey_results",
-                   ("indicator", "area", "wave", "fieldwork_end", "percent", "weighted_count",
-                    "base_n", "design_effect"), ("area", "indicator", "wave"), "percent"),
-    "population": Kind("population", "population", ("area", "financial_year", "population"),
-                       ("area", "financial_year"), "population"),
-}
+from data.sources import read_whole
 
 
 @dataclass
@@ -70,10 +46,7 @@ def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
     """
     kind, path = KINDS[kind_name], Path(path)
     pid = resolve_partnership(db, partnership)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise IngestError(str(path), f"cannot be read ({exc.strerror}).") from None
+    raw = read_whole(path)
     sha = hashlib.sha256(raw).hexdigest()
     rows = _parse(db, kind, path, raw, pid)
     with write_transaction(db):
@@ -95,8 +68,8 @@ def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
             if old is None:
                 result.added += 1
             elif old[0] != row[kind.value]:
-                result.revised.append(" ".join(str(row[k]) for k in kind.key)
-                                      + f" {_num(old[0])} -> {_num(row[kind.value])}")
+                result.revised.append(" ".join(str(row[k]) for k in kind.key) + f" "
+                                      f"{plain_number(old[0])} -> {plain_number(row[kind.value])}")
                 db.execute("INSERT INTO value_revisions VALUES (?, ?, ?, ?, ?, ?, ?)",
                            (ingest_id, pid, row["area"], row.get("indicator", kind.name),
                             row.get("month") or row.get("wave") or row.get("financial_year"),
@@ -110,10 +83,6 @@ def ingest_csv(db: sqlite_utils.Database, kind_name: str, path: str | Path,
     return result
 
 
-def _num(value: object) -> str:
-    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-
-
 def _parse(db: sqlite_utils.Database, kind: Kind, path: Path, raw: bytes,
            pid: str) -> list[dict[str, Any]]:
     name = str(path)
@@ -123,22 +92,15 @@ def _parse(db: sqlite_utils.Database, kind: Kind, path: Path, raw: bytes,
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise IngestError(name, "is not a UTF-8 CSV text file.", 1) from None
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
-    missing = [c for c in kind.columns if c not in header]
-    if missing:
-        raise IngestError(name, f"the header lacks {', '.join(missing)}.", 1,
-                          hint=f"The header should be: {','.join(kind.columns)}")
-    check = RowChecker(name, kind, indicator_words(db, pid), area_ids(db, pid), db)
-    rows: list[dict[str, Any]] = []
-    seen: dict[tuple[Any, ...], int] = {}
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
-        for record in reader:
+        header = check_header(name, kind, [h.strip() for h in next(reader, [])])
+        check = RowChecker(name, kind, indicator_words(db, pid), area_ids(db, pid), db)
+        rows: list[dict[str, Any]] = []
+        seen: dict[tuple[Any, ...], int] = {}
+        for fields in filter(None, reader):
             line = reader.line_num
-            if None in record or any(v is None for v in record.values()):
-                raise IngestError(name, f"this row has {len(record.get(None) or [])} fields "
-                                  "more or fewer than the header.", line)
-            row = check.row({k.strip(): (v or "").strip() for k, v in record.items()}, line)
+            row = check.row(record(name, header, fields, line), line)
             key = tuple(row[k] for k in kind.key)
             if key in seen:
                 raise IngestError(name, f"repeats {' '.join(map(str, key))} (first on line "
@@ -150,105 +112,6 @@ def _parse(db: sqlite_utils.Database, kind: Kind, path: Path, raw: bytes,
     if not rows:
         raise IngestError(name, "has a header but no rows.")
     return rows
-
-
-class RowChecker:
-    """Turns one CSV record into a typed row, or an IngestError naming line and column."""
-
-    def __init__(self, name: str, kind: Kind, words: dict[str, tuple[str, str]],
-                 areas: set[str], db: sqlite_utils.Database) -> None:
-        self.name, self.kind, self.words, self.areas, self.db = name, kind, words, areas, db
-
-    def fail(self, line: int, problem: str, hint: str | None = None) -> IngestError:
-        return IngestError(self.name, problem, line, hint=hint)
-
-    def row(self, r: dict[str, str], line: int) -> dict[str, Any]:
-        out: dict[str, Any] = {"area": self.area(r["area"], line)}
-        if "indicator" in r:
-            out["indicator"] = self.indicator(r["indicator"], line)
-        return {**out, **READERS[self.kind.name](self, r, line)}
-
-    def area(self, value: str, line: int) -> str:
-        if value not in self.areas:
-            raise self.fail(line, f"unknown area '{value}'." + did_you_mean(value, self.areas),
-                            f"Areas of this partnership: {', '.join(sorted(self.areas))}.")
-        return value
-
-    def indicator(self, value: str, line: int) -> str:
-        found = self.words.get(value.strip().lower().replace("_", " ").replace("-", " "))
-        found = found or self.words.get(value.strip().lower())
-        if found is None:
-            raise self.fail(line, f"unknown indicator '{value}'."
-                            + did_you_mean(value.lower(), {w: s for w, (s, _) in
-                                                           self.words.items()}),
-                            "Declare local indicators in the partnership file ([[indicators]]).")
-        slug, kind = found
-        wants_survey = self.kind.name == "survey"
-        if (kind == "survey") != wants_survey:
-            other = "cspbot ingest survey" if kind == "survey" else "cspbot ingest values"
-            raise self.fail(line, f"'{slug}' is a {kind} indicator: load it with {other}.")
-        return slug
-
-    def number(self, r: dict[str, str], column: str, line: int, *, integer: bool = False,
-               low: float = 0, high: float | None = None, required: bool = True) -> Any:
-        text = r.get(column, "")
-        if not text:
-            if required:
-                raise self.fail(line, f"{column} is empty.")
-            return None
-        try:
-            value = int(text) if integer else float(text.replace(",", ""))
-            if not math.isfinite(value):
-                raise ValueError(text)
-        except ValueError:
-            raise self.fail(line, f"{column} '{text}' is not a "
-                            f"{'whole number' if integer else 'number'}.") from None
-        if value < low or (high is not None and value > high):
-            limit = f"from {low} to {high}" if high is not None else f"at least {low}"
-            raise self.fail(line, f"{column} {text} is out of range: expected {limit}.")
-        return value
-
-    def pattern(self, r: dict[str, str], column: str, rx: re.Pattern[str], line: int,
-                expected: str) -> str:
-        if not rx.match(r.get(column, "")):
-            raise self.fail(line, f"{column} '{r.get(column, '')}' is not {expected}.")
-        return r[column]
-
-
-def _values(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
-    return {"month": c.pattern(r, "month", MONTH, line, "a month YYYY-MM"),
-            "value": c.number(r, "value", line), "source": "file"}
-
-
-def _survey(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
-    percent = c.number(r, "percent", line, high=100, required=False)
-    weighted = c.number(r, "weighted_count", line, required=False)
-    if (percent is None) == (weighted is None):
-        raise c.fail(line, "give either percent or weighted_count (one of them).")
-    base_n = c.number(r, "base_n", line, integer=True, low=1)
-    if weighted is not None:
-        if weighted > base_n:
-            raise c.fail(line, f"weighted_count {_num(weighted)} is more than base_n {base_n}.")
-        percent = round(100 * weighted / base_n, 6)
-    if not r.get("wave"):
-        raise c.fail(line, "wave is empty: name the survey wave, e.g. 2008 or 2009/10.")
-    deff = c.number(r, "design_effect", line, low=1, required=False)
-    return {"wave": r["wave"], "percent": percent, "weighted_count": weighted, "base_n": base_n,
-            "fieldwork_end": c.pattern(r, "fieldwork_end", MONTH, line, "a month YYYY-MM"),
-            "design_effect": 1.0 if deff is None else deff}
-
-
-def _population(c: RowChecker, r: dict[str, str], line: int) -> dict[str, Any]:
-    year = c.pattern(r, "financial_year", FY, line, "a financial year like 2010/11")
-    first, second = FY.match(year).groups()  # type: ignore[union-attr]
-    if (int(first) + 1) % 100 != int(second):
-        raise c.fail(line, f"financial_year '{year}' is not two consecutive years.")
-    return {"financial_year": year,
-            "population": c.number(r, "population", line, integer=True, low=1)}
-
-
-READERS: dict[str, Callable[[RowChecker, dict[str, str], int], dict[str, Any]]] = {
-    "values": _values, "survey": _survey, "population": _population}
 
 
 def check_kind(kind: str) -> None:

@@ -20,7 +20,9 @@ from data.action_plan import sync_action
 from data.audit_trail import Author, now, record
 from data.catalogue import normalise
 from data.db import write_transaction
+from data.errors import IngestError
 from data.partnership_file import Partnership, read_partnership_file
+from data.sources import read_whole
 from data.toml_reader import PartnershipFileError
 
 
@@ -41,9 +43,13 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path,
     """Check the file, then write it whole; a file with a mistake changes nothing. `as_of`
     (the demo's) takes the place of the file's own `as_of`."""
     path = Path(path)
-    p = read_partnership_file(path)
+    try:
+        raw = read_whole(path)  # read once: what is checked, stored and hashed is one version
+    except IngestError as exc:
+        raise PartnershipFileError(path, "", exc.problem) from None
+    p = read_partnership_file(path, raw)
     p.as_of = as_of or p.as_of
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha = hashlib.sha256(raw).hexdigest()
     with write_transaction(db):
         _check_against_store(db, p, path)
         created = not db.execute("SELECT 1 FROM partnerships WHERE id = ?", (p.id,)).fetchone()

@@ -58,10 +58,12 @@ class Partnership:
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
 
 
-def read_partnership_file(path: Path) -> Partnership:
-    """Parse and check the file; raise PartnershipFileError naming the first mistake."""
+def read_partnership_file(path: Path, data: bytes | None = None) -> Partnership:
+    """Parse and check the file (or `data`, its bytes as already read); raise
+    PartnershipFileError naming the first mistake."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8") if data is None
+                            else data.decode("utf-8"))
     except FileNotFoundError:
         raise PartnershipFileError(path, "", "no such file") from None
     except UnicodeDecodeError:

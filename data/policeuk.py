@@ -3,7 +3,8 @@
 Counts are stored per reporting force, month, LSOA and crime type. A later download of a month a
 force already has replaces that force-month whole; the figures that changed are reported per
 local authority (e.g. "2021-03 Charnwood burglary 112 -> 113") and kept in `revisions`.
-A file whose content was already imported for its months changes nothing.
+A file whose content was already imported for its months changes nothing, and a file that
+changes before the run ends is refused (the SHA-256 stored is always that of the file as it is).
 """
 
 from __future__ import annotations
@@ -124,6 +125,8 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                               hint="Give the *-street.csv files, their folders or the .zip "
                                    "archive from data.police.uk.")
         report.revisions = _record_revisions(db, before)
+        for source in sources:  # none changed since it was read: what is stored is what is on disk
+            source.check_unchanged()
     return report
 
 

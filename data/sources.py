@@ -5,6 +5,11 @@ read once, row by row (memory does not grow with the file), with the SHA-256 of 
 bytes computed on the way, so a .csv and the same .csv.gz are recognised as one file. Files that
 are not street-level crime (outcomes, stop and search, anything not a CSV) are reported as
 skipped, with the reason.
+
+A file that changes while it is imported (a download or copy still running) would land as a mix
+of two versions, under a SHA-256 of neither: each source remembers its file's identity, size and
+times when it was listed, and `check_unchanged` refuses it when any of them moved. `read_whole`
+reads a small file (a partnership's CSV or TOML) once, with the same check.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
+import os
 import re
+import stat
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -29,15 +36,49 @@ OTHER_KINDS = {
     "-stop-and-search.csv": "a stop and search file, not street-level crime",
 }
 CSV_SUFFIXES = (".csv", ".csv.gz")
+CHANGED = ("changed while it was being imported (its size or modification time moved), so what "
+           "was read may mix two versions of it.")
+CHANGED_HINT = ("Wait until the file is complete (a download or copy may still be writing it), "
+                "then import it again.")
+Stamp = tuple[int, int, int, int, int]
+
+
+def stamp_of(status: os.stat_result) -> Stamp:
+    """What changes when a file is rewritten, appended to or replaced."""
+    return (status.st_dev, status.st_ino, status.st_size, status.st_mtime_ns,
+            status.st_ctime_ns)
+
+
+def read_whole(path: Path) -> bytes:
+    """A small file's bytes, read once; IngestError if it cannot be read or changed meanwhile."""
+    try:
+        with path.open("rb") as f:
+            before = os.fstat(f.fileno())
+            data = f.read()
+            after = os.fstat(f.fileno())
+        now = os.stat(path)
+    except FileNotFoundError:
+        raise IngestError(str(path), "no such file.") from None
+    except OSError as exc:
+        raise IngestError(str(path), f"cannot be read ({exc.strerror}).") from None
+    if not stat.S_ISREG(before.st_mode):  # a pipe (/dev/stdin): read once, nothing to compare
+        return data
+    if len({stamp_of(before), stamp_of(after), stamp_of(now)}) > 1 or len(data) != now.st_size:
+        raise IngestError(str(path), CHANGED, hint=CHANGED_HINT)
+    return data
 
 
 @dataclass
 class Source:
-    """One CSV to read: its display name, its size in bytes, and how to open it as raw bytes."""
+    """One CSV to read: its display name, its size in bytes, and how to open it as raw bytes;
+    the file on disk that holds it (the CSV itself, or its .zip archive) and that file's stamp
+    when it was listed."""
 
     name: str
     size: int
     open_raw: Callable[[], IO[bytes]]
+    path: Path | None = None
+    stamp: Stamp | None = None
     sha: hashlib._Hash = field(default_factory=hashlib.sha256, repr=False)
     bytes_read: int = 0
 
@@ -55,8 +96,20 @@ class Source:
         m = STREET_NAME.match(self.basename)
         return m.group("month") if m else None
 
+    def check_unchanged(self) -> None:
+        """Refuse the source if its file changed (or went) since it was listed."""
+        if self.path is None:
+            return
+        try:
+            now = stamp_of(os.stat(self.path))
+        except OSError:
+            now = None
+        if now != self.stamp:
+            raise IngestError(self.name, CHANGED, hint=CHANGED_HINT)
+
     def open_text(self) -> IO[str]:
         """The decompressed CSV text, hashed as it is read (see `sha256`)."""
+        self.check_unchanged()  # and again once read: see read_street_file
         raw = self.open_raw()
         head = raw.read(4)
         stream: IO[bytes] = _Prefixed(head, raw)  # type: ignore[assignment]
@@ -169,13 +222,15 @@ def expand(paths: Iterable[str | Path]) -> tuple[list[Source], list[Skipped]]:
 
 
 def _file_source(path: Path) -> Source:
-    return Source(str(path), path.stat().st_size, lambda: path.open("rb"))
+    listed = path.stat()
+    return Source(str(path), listed.st_size, lambda: path.open("rb"), path, stamp_of(listed))
 
 
 def _add_zip(path: Path, sources: list[Source], skipped: list[Skipped]) -> None:
     try:
         archive = zipfile.ZipFile(path)
         members = [m for m in archive.infolist() if not m.is_dir()]
+        stamp = stamp_of(os.fstat(archive.fp.fileno()))  # type: ignore[union-attr]
     except (zipfile.BadZipFile, OSError) as exc:
         raise IngestError(str(path), f"is not a readable .zip archive ({exc}).",
                           hint="The download may be incomplete or corrupt: download it again "
@@ -186,4 +241,5 @@ def _add_zip(path: Path, sources: list[Source], skipped: list[Skipped]) -> None:
             skipped.append(Skipped(name, reason))
             continue
         sources.append(Source(name, member.compress_size,
-                              lambda m=member, a=archive: a.open(m)))  # type: ignore[misc]
+                              lambda m=member, a=archive: a.open(m),  # type: ignore[misc]
+                              path, stamp))

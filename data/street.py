@@ -1,9 +1,11 @@
 """Reading one data.police.uk street-level crime file into counts, with every check it needs.
 
-The hot loop runs in C (csv, operator.itemgetter, Counter); each file becomes a Counter keyed
-by (month, force, LSOA code, LSOA name, crime type). Checks that concern values (month, crime
-type) run on the distinct keys afterwards, and only a file that fails is read again to find the
-line to quote.
+The hot loop runs in C (csv, operator.itemgetter, list.__add__, Counter); each file becomes a
+Counter keyed by (month, force, LSOA code, LSOA name, crime type), and a row with more or fewer
+fields than the header is found on the way. Checks that concern values (control characters,
+month, crime type, LSOA code and name) run on the distinct keys afterwards, and only a file that
+fails is read again to find the line to quote. The file must not change while it is read
+(`Source.check_unchanged`).
 """
 
 from __future__ import annotations
@@ -14,22 +16,36 @@ import re
 import zipfile
 import zlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import repeat
 from operator import itemgetter
 from typing import NoReturn
 
 from data.catalogue import SLUG_BY_POLICE_TYPE
-from data.errors import IngestError, did_you_mean
+from data.errors import (
+    FORMULA_START,
+    IngestError,
+    control_character,
+    did_you_mean,
+    header_problem,
+    shown,
+)
 from data.sources import Skipped, Source
 
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
           "LSOA name,Crime type,Last outcome category,Context")
 NEEDED = ("Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LSOA_CODE = re.compile(r"[EW]0\d{7}", re.ASCII)  # England E01..., Wales W01...
 KEY_MONTH, KEY_FORCE, KEY_LSOA, KEY_NAME, KEY_TYPE = range(5)
 DOWNLOAD_AGAIN = "The file may be an incomplete download: download it again from data.police.uk."
 FIELDS_HINT = ("Was the file edited by hand? A comma inside a field needs the field in double "
                "quotes; download the file again from data.police.uk if unsure.")
+EDITED_HINT = ("Was the file edited by hand or in a spreadsheet? Download it again from "
+               "data.police.uk.")
+Key = tuple[str, str, str, str, str]
+END: list[str | None] = [None]  # put after each row's last field: see read_street_file
 
 
 @dataclass
@@ -37,7 +53,7 @@ class StreetCounts:
     """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type)."""
 
     source: Source
-    counts: Counter[tuple[str, str, str, str, str]]
+    counts: Counter[Key]
 
     @property
     def rows(self) -> int:
@@ -61,42 +77,49 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             columns = _check_header(source, [h.strip() for h in header])
             if isinstance(columns, Skipped):
                 return columns
-            counts: Counter[tuple[str, str, str, str, str]] = Counter()
-            # The first getter also reads the row's last field, so a short row raises
-            # IndexError; the second drops that field again. Both run in C.
-            with_last = itemgetter(*columns, len(header) - 1)
-            key = itemgetter(*range(len(columns)))
+            # Each row, with None put after its last field (in C, as everything here), is
+            # counted under its key and what lies at the header's width: that None for a row of
+            # the right width, a field for a longer row; a shorter row raises IndexError.
+            ended: Counter[tuple[str | None, ...]] = Counter()
+            rows = map(list.__add__, filter(None, reader), repeat(END))
             try:
-                counts.update(map(key, map(with_last, filter(None, reader))))
+                ended.update(map(itemgetter(*columns, len(header)), rows))
             except IndexError:
-                raise IngestError(source.name, "this row has fewer fields than the header "
-                                  f"({len(header)}).", reader.line_num,
-                                  hint=FIELDS_HINT) from None
+                _refuse_width(source, len(header))
+        source.check_unchanged()
     except IngestError:
         raise
-    except (EOFError, gzip.BadGzipFile, zlib.error) as exc:
-        if source.in_zip:
-            raise IngestError(source.name, f"is damaged inside its .zip archive ({exc}).",
-                              _line(reader), hint=DOWNLOAD_AGAIN) from exc
-        raise IngestError(source.name, f"is truncated or not valid gzip ({exc}).",
-                          _line(reader), hint=DOWNLOAD_AGAIN) from exc
-    except zipfile.BadZipFile as exc:
-        raise IngestError(source.name, f"is damaged inside its .zip archive ({exc}).",
-                          _line(reader), hint=DOWNLOAD_AGAIN) from exc
-    except UnicodeDecodeError as exc:
-        raise IngestError(source.name, "is not a CSV text file: it holds bytes that are not "
-                          "UTF-8 text (a binary file?).", _line(reader) or 1,
-                          hint="Give the street-level CSV files from data.police.uk.") from exc
-    except csv.Error as exc:
-        raise IngestError(source.name, f"is not a readable CSV file ({exc}).", _line(reader),
-                          hint="Give the street-level CSV files from data.police.uk.") from exc
-    result = StreetCounts(source, counts)
+    except (EOFError, gzip.BadGzipFile, zlib.error, zipfile.BadZipFile, UnicodeDecodeError,
+            csv.Error) as exc:
+        source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
+        raise _unreadable(source, exc, _line(reader)) from exc
+    if set(map(itemgetter(-1), ended)) - {None}:  # a field where the row should have ended
+        _refuse_width(source, len(header))
+    keys = map(itemgetter(*range(len(NEEDED))), ended)
+    result = StreetCounts(source, Counter(dict(zip(keys, ended.values(), strict=True))))
     _check_values(result)
     return result
 
 
 def _line(reader: object) -> int | None:
     return getattr(reader, "line_num", None) or None
+
+
+def _unreadable(source: Source, exc: Exception, line: int | None) -> IngestError:
+    """What a file that cannot be read whole (damaged, not text, not CSV) is refused with."""
+    if isinstance(exc, zipfile.BadZipFile) or (source.in_zip and not isinstance(
+            exc, UnicodeDecodeError | csv.Error)):
+        return IngestError(source.name, f"is damaged inside its .zip archive ({exc}).", line,
+                           hint=DOWNLOAD_AGAIN)
+    if isinstance(exc, UnicodeDecodeError):
+        return IngestError(source.name, "is not a CSV text file: it holds bytes that are not "
+                           "UTF-8 text (a binary file?).", line or 1,
+                           hint="Give the street-level CSV files from data.police.uk.")
+    if isinstance(exc, csv.Error):
+        return IngestError(source.name, f"is not a readable CSV file ({exc}).", line,
+                           hint="Give the street-level CSV files from data.police.uk.")
+    return IngestError(source.name, f"is truncated or not valid gzip ({exc}).", line,
+                       hint=DOWNLOAD_AGAIN)
 
 
 def _check_header(source: Source, header: list[str]) -> tuple[int, ...] | Skipped:
@@ -118,6 +141,8 @@ def _check_header(source: Source, header: list[str]) -> tuple[int, ...] | Skippe
         raise IngestError(source.name, "is not a police.uk street-level crime file: its header "
                           f"lacks {', '.join(repr(c) for c in missing)}.", 1,
                           hint=f"The header should be: {HEADER}")
+    if problem := header_problem(header):
+        raise IngestError(source.name, problem, 1, hint=f"The header should be: {HEADER}")
     return tuple(header.index(c) for c in NEEDED)
 
 
@@ -125,7 +150,14 @@ def _check_values(result: StreetCounts) -> None:
     source, keys = result.source, result.counts.keys()
     if not keys:
         raise IngestError(source.name, "has a header but no rows.", hint=DOWNLOAD_AGAIN)
-    for month in sorted({k[KEY_MONTH] for k in keys}):
+    distinct = [set(map(itemgetter(field), keys)) for field in range(len(NEEDED))]
+    for field, values in enumerate(distinct):
+        if not "".join(values).isprintable():  # the fast path: no control character at all
+            for value in sorted(values):
+                if problem := control_character(value):
+                    _refuse_row(result, field, value, f"{NEEDED[field]} {shown(value)} "
+                                f"contains {problem}.", hint=EDITED_HINT)
+    for month in sorted(distinct[KEY_MONTH]):
         if not MONTH.match(month):
             _refuse_row(result, KEY_MONTH, month, f"'{month}' is not a valid month: months are "
                         "written YYYY-MM, with MM from 01 to 12.")
@@ -133,36 +165,63 @@ def _check_values(result: StreetCounts) -> None:
         if named and month != named:
             _refuse_row(result, KEY_MONTH, month, f"holds month {month}, but its name says "
                         f"{named}.", hint="Rename the file or fix its Month column.")
-    for crime_type in sorted({k[KEY_TYPE] for k in keys}):
-        if crime_type not in SLUG_BY_POLICE_TYPE:
-            _refuse_row(result, KEY_TYPE, crime_type, f"unknown crime type '{crime_type}'."
-                        + did_you_mean(crime_type, list(SLUG_BY_POLICE_TYPE)),
-                        hint="police.uk crime types: " + ", ".join(sorted(SLUG_BY_POLICE_TYPE))
-                        + ".")
-    forces = {k[KEY_FORCE] for k in keys}
-    if any("northern ireland" in f.lower() for f in forces):
+    for crime_type in sorted(distinct[KEY_TYPE] - SLUG_BY_POLICE_TYPE.keys()):
+        _refuse_row(result, KEY_TYPE, crime_type, f"unknown crime type '{crime_type}'."
+                    + did_you_mean(crime_type, list(SLUG_BY_POLICE_TYPE)),
+                    hint="police.uk crime types: " + ", ".join(sorted(SLUG_BY_POLICE_TYPE))
+                    + ".")
+    _check_places(result, distinct)
+    if any("northern ireland" in f.lower() for f in distinct[KEY_FORCE]):
         raise IngestError(source.name, "is a Police Service of Northern Ireland file: its rows "
                           "carry no LSOA codes, so none can be placed in a Community Safety "
                           "Partnership (CSPs are in England and Wales).",
                           hint="Leave Northern Ireland files out of the import.")
 
 
-def _refuse_row(result: StreetCounts, field: int, value: str, problem: str,
-                hint: str | None = None) -> NoReturn:
-    """Read the file again to find the first row whose `field` is `value`, and refuse it.
+def _check_places(result: StreetCounts, distinct: list[set[str]]) -> None:
+    """LSOA codes are E0 or W0 and 7 digits, each with a name; no name or force can be taken
+    for a spreadsheet formula. A row with neither code nor name is "No Location": unplaced."""
+    for code in sorted(distinct[KEY_LSOA] - {""}):
+        if not LSOA_CODE.fullmatch(code):
+            _refuse_row(result, KEY_LSOA, code, f"LSOA code {shown(code)} is not an LSOA code: "
+                        "codes are E0 or W0 followed by 7 digits, e.g. E01027058.",
+                        hint=EDITED_HINT)
+    if "" in distinct[KEY_NAME]:
+        for code in sorted({k[KEY_LSOA] for k in result.counts if not k[KEY_NAME]} - {""}):
+            _refuse_row(result, KEY_LSOA, code, f"LSOA {code} has no LSOA name, which says its "
+                        "local authority.", hint=EDITED_HINT, also={KEY_NAME: ""})
+    for field in (KEY_NAME, KEY_FORCE):
+        for value in sorted(v for v in distinct[field] if v.startswith(FORMULA_START)):
+            _refuse_row(result, field, value, f"{NEEDED[field]} {shown(value)} starts with "
+                        f"'{value[0]}', which a spreadsheet would run as a formula: it is not "
+                        "a place name.", hint=EDITED_HINT)
 
-    A row with more or fewer fields than the header is reported as such: its values have
-    moved to other columns, which is the real problem.
-    """
-    with result.source.open_text() as text:
+
+def _first_row(source: Source, wanted: Callable[[list[str]], bool]) -> tuple[int, list[str]]:
+    """Read the file again for the first row that is `wanted`: its line and its fields."""
+    source.check_unchanged()  # a file that changed since would not hold the row any more
+    with source.open_text() as text:
         reader = csv.reader(text)
-        header = [h.strip() for h in next(reader)]
-        column = header.index(NEEDED[field])
-        for row in reader:
-            if len(row) > column and row[column] == value:
-                if len(row) != len(header):
-                    raise IngestError(result.source.name, f"this row has {len(row)} fields, but "
-                                      f"the header has {len(header)}.", reader.line_num,
-                                      hint=FIELDS_HINT)
-                raise IngestError(result.source.name, problem, reader.line_num, hint=hint)
-    raise IngestError(result.source.name, problem, hint=hint)
+        next(reader)
+        for row in filter(None, reader):
+            if wanted(row):
+                return reader.line_num, row
+    return 0, []
+
+
+def _refuse_width(source: Source, width: int) -> NoReturn:
+    line, row = _first_row(source, lambda row: len(row) != width)
+    raise IngestError(source.name, f"this row has {len(row)} fields, but the header has "
+                      f"{width}.", line or None, hint=FIELDS_HINT)
+
+
+def _refuse_row(result: StreetCounts, field: int, value: str, problem: str,
+                hint: str | None = None, also: dict[int, str] | None = None) -> NoReturn:
+    """Find the first row whose `field` is `value` (and whose fields in `also` hold the values
+    given there), and refuse it."""
+    source = result.source
+    with source.open_text() as text:
+        header = [h.strip() for h in next(csv.reader(text))]
+    wanted = [(header.index(NEEDED[f]), v) for f, v in {field: value, **(also or {})}.items()]
+    line, _ = _first_row(source, lambda row: all(row[c] == v for c, v in wanted))
+    raise IngestError(source.name, problem, line or None, hint=hint)

@@ -17,7 +17,7 @@ import click
 
 from bot.config import load_config
 from bot.logs import configure_logging, log_with_reference
-from data.errors import DataError, IngestError
+from data.errors import DataError, DiskFull, IngestError, is_disk_full
 
 log = logging.getLogger("cspbot")
 
@@ -69,6 +69,9 @@ class CspGroup(click.Group):
         except KeyboardInterrupt:
             raise click.ClickException("Interrupted: nothing was changed.") from None
         except Exception as exc:
+            if is_disk_full(exc):  # outside a transaction (e.g. writing --out); nothing logged
+                full = DiskFull("what was being written may be incomplete.", "the output")
+                raise click.ClickException(str(full)) from None
             ref = log_with_reference(exc, f"cspbot {ctx.invoked_subcommand or ''}".strip())
             raise click.ClickException(
                 f"Sorry, something went wrong (reference {ref}). The "

@@ -13,6 +13,7 @@ import sqlite_utils
 from bot.clock import Clock
 from bot.config import Config, open_store
 from bot.logs import log_with_reference
+from data.errors import DataError
 from handlers.reply import CspError, Reply, Text
 from handlers.router import Settings, error_reply
 
@@ -53,10 +54,13 @@ class Services:
 
 def reply_to(exc: BaseException, where: str) -> Reply:
     """What the user reads when `exc` stopped their command: a CspError says what to do (by the
-    handlers' rules); anything else is logged with a reference and apologised for. Each front
+    handlers' rules), and so does a DataError (written for the user: a full disk, a bad file);
+    anything else is logged with a reference and apologised for. Each front
     end calls this in its one place where exceptions become messages."""
     if isinstance(exc, CspError):
         return error_reply(exc)
+    if isinstance(exc, DataError):  # a condition the user can see to (e.g. the disk is full)
+        return error_reply(CspError(exc.message, exc.hint))
     return apology(exc, where)
 
 

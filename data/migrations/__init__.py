@@ -27,6 +27,7 @@ from data.migrations import (
     m0006_teams_conversations,
     m0007_answers,
     m0008_partnership_as_of,
+    m0010_chat_commands,
 )
 
 STEPS = (  # in the order they apply; a new migration goes at the end
@@ -38,6 +39,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0006_teams_conversations,
     m0007_answers,
     m0008_partnership_as_of,
+    m0010_chat_commands,
 )
 
 migrations = Migrations("cspbot")

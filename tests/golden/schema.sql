@@ -270,3 +270,15 @@ CREATE TABLE answers (
 CREATE TABLE partnerships (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, formerly TEXT, time_zone TEXT NOT NULL,
         file TEXT, sha256 TEXT, loaded_at TEXT, as_of TEXT);
+
+-- migration 0010_chat_commands
+CREATE INDEX chat_commands_finished ON chat_commands (finished_at);
+CREATE INDEX chat_commands_open ON chat_commands (owner)
+        WHERE state IN ('pending', 'sending');
+CREATE TABLE chat_commands (
+        id INTEGER PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL,
+        channel_id TEXT, text TEXT NOT NULL, response_url TEXT NOT NULL,
+        received_at TEXT NOT NULL, owner TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'answered', 'told', 'failed')),
+        resumed INTEGER NOT NULL DEFAULT 0, finished_at TEXT);

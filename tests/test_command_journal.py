@@ -30,6 +30,12 @@ ADMIN = "U0KETADM1"
 DEAD = "0123456789abcdef"  # a life id with no file beside the store: over
 
 
+def bot_env(fake: FakeSlack) -> dict[str, str | None]:
+    """A bot talking to `fake` that works each answer out when asked (none prepared ahead:
+    quicker to start, and answers slow enough to be caught by a kill)."""
+    return {**slack_env(fake), "CSP_PREPARE_ANSWERS": "false"}
+
+
 def posts(fake: FakeSlack) -> Counter[str]:
     """How many posts each response_url (by its id) received."""
     return Counter(c.target for c in fake.calls_to("response_url") if c.status == 200)
@@ -85,7 +91,7 @@ def test_a_restarted_bot_answers_or_tells_each_command_a_dead_bot_left_once(
         gone, _ = leave(store, fake, "vehicle crime", "U0KETA005",
                         url=f"{fake.base}/response_url/expired")
         theirs, theirs_url = leave(store, fake, "vehicle crime", "U0KETA006", owner=alive.id)
-        with launch_bot(store, slack_env(fake)):
+        with launch_bot(store, bot_env(fake)):
             wait_for(lambda: open_count(store, alive.id) == 0, 60,
                      what="the commands left to be answered or told")
             answered = posts(fake)
@@ -120,7 +126,7 @@ def test_of_two_bots_started_together_each_left_command_is_answered_by_one(
     with FakeSlack(token=TOKEN) as fake:
         left = [leave(store, fake, "vehicle crime", f"U0KETB{n:03d}")[1] for n in range(20)]
         with ThreadPoolExecutor(2) as pool:
-            bots = list(pool.map(lambda _: launch_bot(store, slack_env(fake)), range(2)))
+            bots = list(pool.map(lambda _: launch_bot(store, bot_env(fake)), range(2)))
         try:
             wait_for(lambda: open_count(store) == 0, 60, what="the commands left")
             wait_for(lambda: sum(posts(fake).values()) >= len(left), 30, what="the answers")
@@ -158,7 +164,7 @@ def test_a_bot_killed_with_answers_pending_leaves_no_acknowledged_command_unansw
     users = [f"U0KETK{n:03d}" for n in range(30)]
     texts = ["vehicle crime", "burglary", "violence town centre"]
     with FakeSlack(token=TOKEN) as fake:
-        env = {**slack_env(fake), "CSP_PREPARE_ANSWERS": "false"}  # answers worked out slowly
+        env = bot_env(fake)
         bot = launch_bot(store, env)
         sent = {send(bot, fake, texts[n % 3], user): user for n, user in enumerate(users)}
         bot.process.kill()  # SIGKILL: while the workers are still starting or answering
@@ -181,7 +187,7 @@ def test_a_bot_killed_with_answers_pending_leaves_no_acknowledged_command_unansw
 def test_an_answer_that_cannot_be_sent_is_told_by_direct_message(
         demo_store: Path, tmp_path: Path) -> None:
     store = copy_store(demo_store, tmp_path)
-    with FakeSlack(token=TOKEN) as fake, launch_bot(store, slack_env(fake)) as bot:
+    with FakeSlack(token=TOKEN) as fake, launch_bot(store, bot_env(fake)) as bot:
         fake.fail_next("response_url", 500)
         send(bot, fake, "vehicle crime", "U0KETF001")
         told = wait_for(lambda: notices(fake, "U0KETF001"), 30, what="the notice")
@@ -197,8 +203,7 @@ def test_a_store_too_busy_to_record_the_command_delays_no_ack_and_loses_no_answe
     store = copy_store(demo_store, tmp_path)
     log = tmp_path / "bot.log"
     with FakeSlack(token=TOKEN) as fake, \
-            launch_bot(store, {**slack_env(fake), "CSP_PREPARE_ANSWERS": "false"},
-                       log=log) as bot:
+            launch_bot(store, bot_env(fake), log=log) as bot:
         blocker = sqlite3.connect(store)
         blocker.execute("BEGIN IMMEDIATE")  # an import holding the store's write lock
         try:

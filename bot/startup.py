@@ -116,11 +116,13 @@ def serve_slack(services: Services, workers: AnswerWorkers | None, life: Life) -
 
 
 def slack_app(services: Services, workers: AnswerWorkers | None, life: Life) -> App:
-    """The Slack app, recording each command in the store before acknowledging it."""
+    """The Slack app, recording each command in the store before acknowledging it (unless
+    CSP_RECORD_COMMANDS is false)."""
     config = services.config
     return build_app(services, config.slack_bot_token, config.slack_signing_secret,
                      config.slack_api_url or None, effects=slack_effects, workers=workers,
-                     journal=CommandJournal(config, life.id))
+                     journal=CommandJournal(config, life.id) if config.record_commands
+                     else None)
 
 
 def start_keeper(services: Services, workers: AnswerWorkers | None,

@@ -52,6 +52,9 @@ class CommandJournal:
             with self._lock:
                 if self._db is None:
                     self._db = open_db(self.config.db_path, WRITE_TIMEOUT_MS, migrate=False)
+                    # Never copy the log into the store here (the other connections do): a
+                    # checkpoint writes and syncs hundreds of pages, not for an ack to wait on.
+                    self._db.execute("PRAGMA wal_autocheckpoint = 0")
                 command = record(
                     self._db, platform="slack", user_id=str(body.get("user_id", "")),
                     channel_id=body.get("channel_id"), text=str(body.get("text", "")),

@@ -39,18 +39,28 @@ class Life:
         self.id = uuid.uuid4().hex[:16]
         folder = lives_folder(db_path)
         self.path = None if folder is None else folder / f"{self.id}.lock"
+        self._handle: IO[str] | None = None
         if self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            hold(self.path)
+            self._handle = hold(self.path)
+
+    def end(self) -> None:
+        """Let go of the life file in this process (its workers may still hold it): once
+        nobody holds it, the life is over for every other bot."""
+        if self._handle is not None:
+            _held.remove(self._handle)
+            self._handle.close()
+            self._handle = None
 
 
-def hold(path: Path | None) -> None:
+def hold(path: Path | None) -> IO[str] | None:
     """Hold the life file at `path` (shared) for as long as this process lives."""
     if path is None:
-        return
+        return None
     handle = open(path, "a", encoding="utf-8")
     fcntl.flock(handle, fcntl.LOCK_SH)
     _held.append(handle)
+    return handle
 
 
 @contextlib.contextmanager

@@ -56,6 +56,7 @@ def serve_chat(services: Services, platforms: tuple[str, ...], http_port: int | 
         if workers is not None:
             workers.close()
         scheduler.shutdown(wait=False)
+        life.end()
 
 
 def exit_on_sigterm() -> None:

@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from fakes.demo_store import copy_store
 from fakes.processes import RunningBot, launch_bot
 from fakes.slack_api import FakeSlack
@@ -22,7 +23,7 @@ from fakes.slack_signing import post_signed, slash_command
 from fakes.waiting import wait_for
 
 from bot.lives import Life
-from data.commands import mark, now, record
+from data.commands import mark, now, purge, record, stamp, take_over
 from data.db import open_db
 
 CHANNEL = "C0KETCSP01"
@@ -91,10 +92,13 @@ def test_a_restarted_bot_answers_or_tells_each_command_a_dead_bot_left_once(
         gone, _ = leave(store, fake, "vehicle crime", "U0KETA005",
                         url=f"{fake.base}/response_url/expired")
         theirs, theirs_url = leave(store, fake, "vehicle crime", "U0KETA006", owner=alive.id)
-        with launch_bot(store, bot_env(fake)):
-            wait_for(lambda: open_count(store, alive.id) == 0, 60,
-                     what="the commands left to be answered or told")
-            answered = posts(fake)
+        try:
+            with launch_bot(store, bot_env(fake)):
+                wait_for(lambda: open_count(store, alive.id) == 0, 60,
+                         what="the commands left to be answered or told")
+                answered = posts(fake)
+        finally:
+            alive.end()
         after = states(store)
 
     assert answered[fresh_url] == 1
@@ -184,10 +188,12 @@ def test_a_bot_killed_with_answers_pending_leaves_no_acknowledged_command_unansw
         assert answered[url] == 1 or notices(fake, user), f"{user} got nothing"
 
 
+@pytest.mark.parametrize("workers", ["2", "0"])  # answered in a worker, or by a lazy listener
 def test_an_answer_that_cannot_be_sent_is_told_by_direct_message(
-        demo_store: Path, tmp_path: Path) -> None:
+        demo_store: Path, tmp_path: Path, workers: str) -> None:
     store = copy_store(demo_store, tmp_path)
-    with FakeSlack(token=TOKEN) as fake, launch_bot(store, bot_env(fake)) as bot:
+    with FakeSlack(token=TOKEN) as fake, \
+            launch_bot(store, {**bot_env(fake), "CSP_ANSWER_WORKERS": workers}) as bot:
         fake.fail_next("response_url", 500)
         send(bot, fake, "vehicle crime", "U0KETF001")
         told = wait_for(lambda: notices(fake, "U0KETF001"), 30, what="the notice")
@@ -215,3 +221,47 @@ def test_a_store_too_busy_to_record_the_command_delays_no_ack_and_loses_no_answe
     assert states(store) == {}
     assert "could not record a /csp command before acknowledging it (database is locked)" \
         in log.read_text()
+
+
+def test_of_two_bots_taking_over_a_dead_ones_commands_each_row_goes_to_one(
+        tmp_path: Path) -> None:
+    """take_over changes the owner of only the rows still open and still the dead one's."""
+    store = tmp_path / "csp.db"
+    first, second = open_db(store), open_db(store)
+    try:
+        ids = [record(first, platform="slack", user_id=f"U{n}", channel_id=CHANNEL,
+                      text="burglary", response_url=f"https://hooks.example/{n}", owner=DEAD)
+               for n in range(6)]
+        mark(first, ids[0], "answered")
+        mark(first, ids[1], "sending")
+        record(first, platform="slack", user_id="U9", channel_id=CHANNEL, text="burglary",
+               response_url="https://hooks.example/9", owner="fedcba9876543210")
+        with ThreadPoolExecutor(2) as pool:
+            taken = list(pool.map(lambda db, me: take_over(db, DEAD, me), [first, second],
+                                  ["a" * 16, "b" * 16]))
+        got = sorted(c.id for c in taken[0] + taken[1])
+        assert got == ids[1:]  # every open row once, the finished one never
+        assert {c.state for c in taken[0] + taken[1]} == {"pending", "sending"}
+        assert take_over(first, DEAD, "0" * 16) == []
+        assert mark(first, ids[0], "told") is False  # finished stays finished
+    finally:
+        first.close()
+        second.close()
+
+
+def test_finished_commands_are_purged_after_a_while_open_ones_never(tmp_path: Path) -> None:
+    db = open_db(tmp_path / "csp.db")
+    try:
+        done, waiting = (record(db, platform="slack", user_id="U1", channel_id=None,
+                                text="burglary", response_url="https://hooks.example/1",
+                                owner=DEAD, received_at=now() - timedelta(days=3))
+                         for _ in range(2))
+        mark(db, done, "answered")
+        assert purge(db, timedelta(days=1)) == 0  # answered just now
+        db.execute("UPDATE chat_commands SET finished_at = ? WHERE id = ?",
+                   [stamp(now() - timedelta(days=2)), done])
+        db.conn.commit()
+        assert purge(db, timedelta(days=1)) == 1
+        assert [r[0] for r in db.execute("SELECT id FROM chat_commands")] == [waiting]
+    finally:
+        db.close()

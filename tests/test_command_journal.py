@@ -13,6 +13,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from fakes.demo_store import copy_store
@@ -51,7 +52,7 @@ def notices(fake: FakeSlack, user: str) -> list[str]:
 def states(store: Path) -> dict[int, tuple[str, str, int]]:
     with sqlite3.connect(store) as db:
         return {r[0]: (r[1], r[2], r[3]) for r in db.execute(
-            "SELECT id, state, owner, resumed FROM chat_commands")}
+            "SELECT id, state, owner, resumed FROM chat_commands ORDER BY id")}
 
 
 def open_count(store: Path, owner: str | None = None) -> int:
@@ -189,19 +190,25 @@ def test_a_bot_killed_with_answers_pending_leaves_no_acknowledged_command_unansw
 
 
 @pytest.mark.parametrize("workers", ["2", "0"])  # answered in a worker, or by a lazy listener
-def test_an_answer_that_cannot_be_sent_is_told_by_direct_message(
+def test_each_command_is_recorded_answered_or_told_as_it_goes(
         demo_store: Path, tmp_path: Path, workers: str) -> None:
     store = copy_store(demo_store, tmp_path)
     with FakeSlack(token=TOKEN) as fake, \
             launch_bot(store, {**bot_env(fake), "CSP_ANSWER_WORKERS": workers}) as bot:
+        answered = send(bot, fake, "help", "U0KETF001")
+        wait_for(lambda: list(states(store).values()) == [("answered", ANY, 0)], 30,
+                 what="the command recorded as answered")
         fake.fail_next("response_url", 500)
-        send(bot, fake, "vehicle crime", "U0KETF001")
-        told = wait_for(lambda: notices(fake, "U0KETF001"), 30, what="the notice")
+        failed = send(bot, fake, "vehicle crime", "U0KETF002")
+        told = wait_for(lambda: notices(fake, "U0KETF002"), 30, what="the notice")
         assert told == ["CSP Bot could not send its answer to `/csp vehicle crime`; please "
                         "ask again."]
-        wait_for(lambda: [s for s, _, _ in states(store).values()] == ["told"], 10,
-                 what="the command recorded as told")
-        assert posts(fake) == Counter()
+        send(bot, fake, "update 4.6.2", ADMIN)  # a form: opened, nothing posted
+        wait_for(lambda: fake.calls_to("views.open"), 30, what="the form")
+        wait_for(lambda: [s for s, _, _ in states(store).values()] == [
+            "answered", "told", "answered"], 10, what="the commands recorded")
+        assert posts(fake) == Counter({answered: 1})
+        assert failed not in posts(fake) and notices(fake, ADMIN) == []
 
 
 def test_a_store_too_busy_to_record_the_command_delays_no_ack_and_loses_no_answer(

@@ -43,7 +43,9 @@ def answer_recorded(services: Services, client: WebClient, body: dict[str, Any],
     tracked = Tracked(services.db(), command["id"])
     delivered = answer_command(services, client, body, tracked.checked(respond), effects,
                                tracked)
-    if not delivered and not tracked.answered:
+    if delivered:
+        tracked.sent()  # (a form opened: nothing was posted)
+    elif not tracked.answered:
         tell(services, client, command["id"], body["user_id"], body.get("text", ""),
              RESTARTED if command["resumed"] else NOT_SENT)
 

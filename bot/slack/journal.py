@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -42,28 +43,51 @@ class CommandJournal:
 
     def __init__(self, config: Config, owner: str) -> None:
         self.config, self.owner = config, owner
-        self._db: sqlite_utils.Database | None = None
-        self._lock = threading.Lock()
+        self._local = threading.local()  # a connection per acknowledging thread
 
     def record(self, body: dict[str, Any]) -> dict[str, Any] | None:
         """Write the command of `body`; its reference for the answer ({"id", "resumed"}), or
         None when the store could not take it in time (logged)."""
         try:
-            with self._lock:
-                if self._db is None:
-                    self._db = open_db(self.config.db_path, WRITE_TIMEOUT_MS, migrate=False)
-                    # Never copy the log into the store here (the other connections do): a
-                    # checkpoint writes and syncs hundreds of pages, not for an ack to wait on.
-                    self._db.execute("PRAGMA wal_autocheckpoint = 0")
-                command = record(
-                    self._db, platform="slack", user_id=str(body.get("user_id", "")),
-                    channel_id=body.get("channel_id"), text=str(body.get("text", "")),
-                    response_url=str(body.get("response_url", "")), owner=self.owner)
+            command = self._insert(body)
         except sqlite3.Error as exc:
             log.warning("could not record a /csp command before acknowledging it (%s): it is "
                         "answered, but would be lost if the bot stopped first", exc)
             return None
         return {"id": command, "resumed": False}
+
+    def _insert(self, body: dict[str, Any]) -> int:
+        """The INSERT, tried again every half millisecond while another writer holds the
+        store (SQLite's own wait sleeps 1, 2, 5, then 10 ms and more between tries: longer than
+        the few hundred microseconds an answer's marks hold it), for WRITE_TIMEOUT_MS."""
+        db = self._connection()
+        deadline = time.monotonic() + WRITE_TIMEOUT_MS / 1000
+        while True:
+            try:
+                return record(
+                    db, platform="slack", user_id=str(body.get("user_id", "")),
+                    channel_id=body.get("channel_id"), text=str(body.get("text", "")),
+                    response_url=str(body.get("response_url", "")), owner=self.owner)
+            except sqlite3.OperationalError as exc:
+                busy = exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_BUSY
+                if not busy or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.0005)
+
+    def _connection(self) -> sqlite_utils.Database:
+        """This thread's connection: no lock shared between the acknowledging threads (one
+        would queue them all behind a thread waiting for the interpreter lock), and each INSERT
+        its own transaction, one call into SQLite."""
+        db: sqlite_utils.Database | None = getattr(self._local, "db", None)
+        if db is None:
+            db = open_db(self.config.db_path, WRITE_TIMEOUT_MS, migrate=False)
+            db.execute("PRAGMA busy_timeout = 0")  # (tried again by _insert instead)
+            # Never copy the log into the store here (the other connections do): a checkpoint
+            # writes and syncs hundreds of pages, not for an ack to wait on.
+            db.execute("PRAGMA wal_autocheckpoint = 0")
+            db.conn.isolation_level = None
+            self._local.db = db
+        return db
 
 
 class ResponseRefused(Exception):

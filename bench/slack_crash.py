@@ -68,19 +68,20 @@ def told(fake: FakeSlack) -> set[str]:
 
 
 def insert_cost(store: Store, folder: Path, count: int = 1000) -> dict[str, float]:
-    """The journal's write alone (data/commands.py record, on the bot's own kind of connection:
-    WAL, synchronous NORMAL), on a copy of the store."""
-    from data.commands import record
-    from data.db import open_db
+    """The journal's write alone, as the bot makes it before an ack (bot/slack/journal.py:
+    its own connection, WAL, one INSERT a transaction), one thread, on a copy of the store."""
+    from bot.config import load_config
+    from bot.slack.journal import CommandJournal
 
-    db = open_db(copy_store(store, folder).path, 1000, migrate=True)
+    copy = copy_store(store, folder)
+    journal = CommandJournal(load_config({"CSP_DB_PATH": str(copy.path)}), "b" * 16)
     times = []
     for n in range(count):
+        body = {"user_id": f"U{n:08d}", "channel_id": "C0BENCH001", "text": "burglary ward 01",
+                "response_url": f"https://hooks.example/{n}"}
         start = time.perf_counter()
-        record(db, platform="slack", user_id=f"U{n:08d}", channel_id="C0BENCH001",
-               text="burglary ward 01", response_url=f"https://hooks.example/{n}", owner="b" * 16)
+        journal.record(body)
         times.append(time.perf_counter() - start)
-    db.close()
     return percentiles(times)
 
 

@@ -2,12 +2,13 @@
 lost when the bot is killed before it has answered.
 
 `CommandJournal.record` writes the command in the acknowledging thread, before the ack: one
-INSERT on a connection of its own, with a short busy timeout so that a store held by an import
-cannot make Slack's 3 s pass (the command is then answered all the same, unrecorded, and a
-warning logged). The reference it gives travels with the command to whoever answers it.
-`Tracked` follows the answer: `sending` just before it is posted, `answered` as soon as its
-response_url post (or its channel post) has been accepted. `tell` sends a person a direct
-message when their command could not be answered, and records that they were told.
+INSERT, its own transaction, on that thread's connection, tried for at most a second so that a
+store held by an import cannot make Slack's 3 s pass (the command is then answered all the
+same, unrecorded, and a warning logged). The reference it gives travels with the command to
+whoever answers it. `Tracked` follows the answer: `sending` just before it is posted,
+`answered` as soon as its response_url post (or its channel post) has been accepted. `tell`
+sends a person a direct message when their command could not be answered, and records that
+they were told.
 """
 
 from __future__ import annotations

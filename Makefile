@@ -23,6 +23,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/briefing.py
 	$(BIN)/python bench/slack.py
+	$(BIN)/python bench/slack_crash.py
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/edge.py
 

@@ -78,6 +78,13 @@ def send(bot_url: str, one: Sent) -> Sent:
     return one
 
 
+def answered(fake: FakeSlack) -> list[Call]:
+    """The fake's calls so far, up to the first it has not answered yet (a call is recorded
+    just before its answer is set)."""
+    calls = list(fake.calls)
+    return next((calls[:n] for n, call in enumerate(calls) if call.response is None), calls)
+
+
 def collect(fake: FakeSlack, sent: list[Sent], timeout: float) -> None:
     """Match each command's answer (its response_url) and chart (its DM channel) in the fake."""
     waiting = {s.target: s for s in sent if s.status == 200}
@@ -85,7 +92,7 @@ def collect(fake: FakeSlack, sent: list[Sent], timeout: float) -> None:
     seen = 0
     deadline = time.monotonic() + timeout
     while waiting and time.monotonic() < deadline:
-        calls = list(fake.calls)
+        calls = answered(fake)
         for call in calls[seen:]:
             if call.method == "response_url" and call.target in waiting:
                 waiting[call.target].answer = waiting[call.target].answer or call
@@ -139,7 +146,7 @@ class Watcher(threading.Thread):
 
     def run(self) -> None:
         while not self.stopped.wait(0.002):
-            calls = list(self.fake.calls)
+            calls = answered(self.fake)
             with self.lock:
                 for call in calls[self.seen:]:
                     one = None

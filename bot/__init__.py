@@ -3,9 +3,9 @@ the terminal and the clock. The layers below it are handlers/ (what a command me
 briefings/ (the statistics and the words) and data/ (the store); bot/ may import all three.
 
 bot/ itself holds what every part shares: `config` (settings), `clock`, `services` (a store
-connection per thread, the clock, the one exception-to-reply helper), `web` (the one HTTP
-server) and `startup` (what `cspbot run` starts). Its folders, each importing only the folders
-listed after it (and bot/ itself):
+connection per thread, the clock, the one exception-to-reply helper), `lives` (which bots on a
+store are alive), `web` (the one HTTP server) and `startup` (what `cspbot run` starts). Its
+folders, each importing only the folders listed after it (and bot/ itself):
 
     cli/        the `cspbot` command line, the console and the briefing files writer
     answers/    the answer worker processes and the preparer of answers

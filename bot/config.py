@@ -169,6 +169,12 @@ class Config:
         "briefings) works out every indicator's latest answer in the background at start "
         "and after each import, so that chat answers come at once (needs "
         "`CSP_ANSWER_WORKERS` of 1 or more).")
+    record_commands: bool = _setting(
+        "CSP_RECORD_COMMANDS", "true", FLAG,
+        "`true`: each Slack `/csp` command is written to the store before it is acknowledged "
+        "and marked when answered, so that a bot restarted after a crash answers those left "
+        "unanswered (or tells their people to ask again). `false`: a crash loses them (for "
+        "benchmarks).")
     now: datetime | None = _setting(
         "CSP_NOW", "", MOMENT,
         "Tests and rehearsals only: the time CSP Bot takes as now when it starts (ISO 8601, "

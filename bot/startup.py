@@ -1,11 +1,12 @@
 """What `cspbot run` starts when it serves chat, and how the parts are wired together.
 
-`serve_chat` starts the store's briefing scheduler (handing it the delivery and the admins'
-notices), the answer worker processes (the preparer only in the process that holds the
-scheduler), then serves: Slack by Socket Mode, or Slack and/or Teams from one web server
-(bot/web.py). Each front end is handed what it may not import itself: the effects of a reply
-(bot/delivery/effects.py) and the answer workers. Everything stops when the server stops,
-on Ctrl-C or SIGTERM.
+`serve_chat` begins the bot's life on the store (bot/lives.py), starts the store's briefing
+scheduler (handing it the delivery and the admins' notices), the answer worker processes (the
+preparer only in the process that holds the scheduler) and, for Slack, the keeper that answers
+the commands a bot that died left unanswered (bot/slack/resume.py), then serves: Slack by Socket
+Mode, or Slack and/or Teams from one web server (bot/web.py). Each front end is handed what it
+may not import itself: the effects of a reply (bot/delivery/effects.py), the answer workers and
+the journal of commands. Everything stops when the server stops, on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -21,11 +22,14 @@ from bot.answers.workers import AnswerWorkers, start_answer_workers
 from bot.config import Config
 from bot.delivery.deliver import deliver
 from bot.delivery.effects import slack_effects, teams_effects
+from bot.lives import Life
 from bot.scheduler.scheduler import BriefingScheduler
 from bot.services import Services
 from bot.slack.app import build_app
 from bot.slack.client import make_client
+from bot.slack.journal import CommandJournal
 from bot.slack.notices import notify_waiting
+from bot.slack.resume import CommandKeeper
 from bot.teams.app import TeamsBot
 from bot.web import build_web_app
 from data.errors import DataError
@@ -36,18 +40,23 @@ log = logging.getLogger("cspbot")
 def serve_chat(services: Services, platforms: tuple[str, ...], http_port: int | None) -> None:
     """Schedule, work answers out, and serve the chats until stopped."""
     exit_on_sigterm()
+    life = Life(services.config.db_path)
     scheduler = start_scheduler(services, platforms)
     # One process per store prepares the answers: the one that schedules the briefings.
-    workers = start_answer_workers(services, prepare=scheduler.holds_lock)
+    workers = start_answer_workers(services, prepare=scheduler.holds_lock, life=life.path)
+    keeper = start_keeper(services, workers, life) if "slack" in platforms else None
     try:
         if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
-            serve_slack(services, workers)
+            serve_slack(services, workers, life)
         else:
-            serve_http(services, platforms, http_port, workers)
+            serve_http(services, platforms, http_port, workers, life)
     finally:
+        if keeper is not None:
+            keeper.stopped.set()
         if workers is not None:
             workers.close()
         scheduler.shutdown(wait=False)
+        life.end()
 
 
 def exit_on_sigterm() -> None:
@@ -86,10 +95,10 @@ def chat_platforms(config: Config, platform: str | None, http_port: int | None
 
 
 def serve_http(services: Services, platforms: tuple[str, ...], http_port: int,
-               workers: AnswerWorkers | None) -> None:
+               workers: AnswerWorkers | None, life: Life) -> None:
     """One web server for the chats asked: /slack/events and /api/messages."""
     config = services.config
-    slack = slack_app(services, workers) if "slack" in platforms else None
+    slack = slack_app(services, workers, life) if "slack" in platforms else None
     teams = TeamsBot(services, effects=teams_effects(services)) if "teams" in platforms else None
     paths = [p for p, on in (("/slack/events", slack), ("/api/messages", teams)) if on]
     log.warning("CSP Bot serving %s on http://%s:%d", " and ".join(paths), config.http_host,
@@ -99,19 +108,35 @@ def serve_http(services: Services, platforms: tuple[str, ...], http_port: int,
     uvicorn.run(web, host=config.http_host, port=http_port, log_level="warning")
 
 
-def serve_slack(services: Services, workers: AnswerWorkers | None) -> None:
+def serve_slack(services: Services, workers: AnswerWorkers | None, life: Life) -> None:
     """Slack alone, by Socket Mode."""
     config = services.config
     if not config.slack_app_token:
         raise DataError("Slack is configured but there is no way in: set SLACK_APP_TOKEN for "
                         "Socket Mode, or pass --http PORT.")
-    SocketModeHandler(slack_app(services, workers), config.slack_app_token).start()
+    SocketModeHandler(slack_app(services, workers, life), config.slack_app_token).start()
 
 
-def slack_app(services: Services, workers: AnswerWorkers | None) -> App:
+def slack_app(services: Services, workers: AnswerWorkers | None, life: Life) -> App:
+    """The Slack app, recording each command in the store before acknowledging it (unless
+    CSP_RECORD_COMMANDS is false)."""
     config = services.config
     return build_app(services, config.slack_bot_token, config.slack_signing_secret,
-                     config.slack_api_url or None, effects=slack_effects, workers=workers)
+                     config.slack_api_url or None, effects=slack_effects, workers=workers,
+                     journal=CommandJournal(config, life.id) if config.record_commands
+                     else None)
+
+
+def start_keeper(services: Services, workers: AnswerWorkers | None,
+                 life: Life) -> CommandKeeper:
+    """The thread that answers what bots that died left unanswered (at once, then every few
+    seconds)."""
+    config = services.config
+    keeper = CommandKeeper(services, make_client(config.slack_bot_token,
+                                                 config.slack_api_url or None),
+                           slack_effects, workers, life)
+    keeper.start()
+    return keeper
 
 
 def start_scheduler(services: Services, platforms: tuple[str, ...]) -> BriefingScheduler:

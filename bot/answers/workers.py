@@ -8,7 +8,9 @@ commands are handed over as soon as they are acknowledged, and each worker answe
 THREADS at once (a command no worker can take is answered in the bot's process: see
 bot/slack/handover.py, which hands Slack's commands over).
 Workers are spawned (the bot has threads, so no fork), load the statistics and plotting
-libraries once, open the store themselves, and stop when the bot does, however it stops.
+libraries once, open the store themselves, and stop when the bot does, however it stops. Each
+holds the bot's life file (bot/lives.py): a bot is not over, for whoever would take over the
+commands it acknowledged, while one of its workers may still be answering one.
 
 `start_answer_workers` also starts the preparer of answers (bot/answers/preparer.py). The
 workers know no chat platform: what they run for one is a job handed to `run_job`, a function
@@ -25,10 +27,12 @@ import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any
 
 from bot.answers.preparer import AnswerPreparer
 from bot.config import Config
+from bot.lives import hold
 from bot.logs import configure_logging
 from bot.services import Services
 from briefings.answers import Answer, use_workers
@@ -48,9 +52,13 @@ class _Worker:
         self.free = threading.Semaphore(THREADS)
 
 
-def _start_worker(config: Config, partnership: str | None) -> None:
+def _start_worker(config: Config, partnership: str | None, life: Path | None,
+                  parent: int) -> None:
     global _worker
-    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
+    hold(life)  # first: the bot's life lasts until this worker has gone too
+    if os.getppid() != parent:  # the bot died while this worker was starting
+        os._exit(0)
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
     configure_logging(config)
     _worker = _Worker(config, partnership)
     # deferred to here (not at module level) so that the bot's own process, which imports this
@@ -100,8 +108,9 @@ class AnswerWorkers:
     `eager=False` at the first answer asked of them."""
 
     def __init__(self, config: Config, processes: int, eager: bool = True,
-                 partnership: str | None = None) -> None:
+                 partnership: str | None = None, life: Path | None = None) -> None:
         self.config, self.processes, self.partnership = config, processes, partnership
+        self.life = life  # the bot's life file, held by each worker too
         self.preparer: AnswerPreparer | None = None
         self._lock = threading.Lock()
         self._closed = False
@@ -110,7 +119,8 @@ class AnswerWorkers:
     def _start(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
             self.processes, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(self.config, self.partnership))
+            initializer=_start_worker,
+            initargs=(self.config, self.partnership, self.life, os.getpid()))
         for _ in range(self.processes):  # each submission beyond the idle ones starts a worker
             executor.submit(_pid)
         return executor
@@ -171,13 +181,15 @@ class AnswerWorkers:
             process.terminate()
 
 
-def start_answer_workers(services: Services, prepare: bool = True) -> AnswerWorkers | None:
-    """Workers for the bot's answers (none with CSP_ANSWER_WORKERS=0), and, if `prepare` and
-    CSP_PREPARE_ANSWERS, the preparer."""
+def start_answer_workers(services: Services, prepare: bool = True,
+                         life: Path | None = None) -> AnswerWorkers | None:
+    """Workers for the bot's answers (none with CSP_ANSWER_WORKERS=0), holding the bot's
+    `life` file, and, if `prepare` and CSP_PREPARE_ANSWERS, the preparer."""
     config = services.config
     if config.answer_workers <= 0:
         return None
-    workers = AnswerWorkers(config, config.answer_workers, partnership=services.partnership)
+    workers = AnswerWorkers(config, config.answer_workers, partnership=services.partnership,
+                            life=life)
     use_workers(workers.submit)
     if prepare and config.prepare_answers:
         workers.preparer = AnswerPreparer(services, parallel=max(1, config.answer_workers - 1))

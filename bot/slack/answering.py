@@ -4,13 +4,15 @@
 `answer()` runs the work: a Form opens as a modal (its hidden data and the channel it was
 opened in sealed, bot/form_seal.py), a Reply is sent (bot/slack/send.py), and any
 exception becomes a message through `reply_to` (bot/services.py): a CspError by the handlers'
-rules, anything else logged with a reference. Then the reply's effects are carried out.
+rules, anything else logged with a reference. Then the reply's effects are carried out. It says
+whether the reply reached the person, and tells a `Delivery` (the journal of commands) just
+before and after sending.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from slack_sdk import WebClient
 
@@ -47,23 +49,43 @@ def attempt(where: str, work: Callable[[], Any]) -> Any:
         return reply_to(exc, where)
 
 
+class Delivery(Protocol):
+    """Told when a reply is about to be sent and when it has been (bot/slack/journal.py)."""
+
+    def sending(self) -> None: ...
+
+    def sent(self) -> None: ...
+
+
 def answer(services: Services, where: str, ctx: Context, client: WebClient,
            respond: Callable[..., Any] | None, work: Callable[[], Reply | Form],
-           effects: Effects, trigger_id: str | None = None) -> None:
-    """Do the work; show its Reply or open its Form; carry out the reply's effects."""
+           effects: Effects, trigger_id: str | None = None,
+           delivery: Delivery | None = None) -> bool:
+    """Do the work; show its Reply or open its Form; carry out the reply's effects. Whether
+    it reached the person: False when sending failed (logged), or when a Form came without a
+    trigger to open it (a command answered after a restart)."""
     channel = ctx.extra.get("slack_channel")
     result = attempt(where, work)
     if isinstance(result, Form):  # its hidden data and the channel, sealed (bot/form_seal.py)
+        if trigger_id is None:
+            return False
         hidden = seal({**result.hidden, "channel": channel or ""},
                       form_key(services.config, "slack"), "slack")
         opened = attempt(where, lambda: client.views_open(
             trigger_id=trigger_id, view=render_modal(result, private_metadata=hidden)))
         if not isinstance(opened, Reply):
-            return
+            return True
         result = opened
 
     def send() -> None:
+        if delivery is not None:
+            delivery.sending()
         send_reply(client, result, user=ctx.user, channel=channel, respond=respond)
-        effects(services, client, result, ctx.user)
+        if delivery is not None:
+            delivery.sent()
 
-    attempt(f"{where} (sending the answer)", send)
+    if isinstance(attempt(f"{where} (sending the answer)", send), Reply):
+        return False
+    attempt(f"{where} (carrying out the answer)",
+            lambda: effects(services, client, result, ctx.user))
+    return True

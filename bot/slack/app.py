@@ -1,6 +1,8 @@
 """The Slack front end with slack-bolt: the App, with one `register(app, ...)` per concern.
 
-    bot/slack/commands.py   `/csp ...` (answered in the answer workers when there are some)
+    bot/slack/commands.py   `/csp ...` (recorded in the store's journal of commands when a
+                            `journal` is given, then answered in the answer workers when there
+                            are some)
     bot/slack/update.py     the Update button and its modal
     bot/slack/home.py       the App Home tab
 
@@ -23,6 +25,7 @@ from bot.services import Services
 from bot.slack import commands, home, update
 from bot.slack.answering import Effects, no_effects
 from bot.slack.client import make_client
+from bot.slack.journal import CommandJournal
 
 log = logging.getLogger("cspbot.slack")
 _BOLT_REFUSAL = "Invalid request signature detected"  # slack_bolt's RequestVerification
@@ -30,7 +33,8 @@ _BOLT_REFUSAL = "Invalid request signature detected"  # slack_bolt's RequestVeri
 
 def build_app(services: Services, token: str, signing_secret: str,
               api_url: str | None = None, *, effects: Effects = no_effects,
-              workers: AnswerWorkers | None = None) -> App:
+              workers: AnswerWorkers | None = None,
+              journal: CommandJournal | None = None) -> App:
     client = make_client(token, api_url)
     # process_before_response: Bolt answers Slack's HTTP request as soon as the ack listener
     # returns; the work runs afterwards, so the ack never waits behind other people's answers:
@@ -46,7 +50,7 @@ def build_app(services: Services, token: str, signing_secret: str,
               process_before_response=True, logger=bolt_log,
               listener_executor=ThreadPoolExecutor(max_workers=2,
                                                    thread_name_prefix="csp-answer"))
-    commands.register(app, services, effects, workers)
+    commands.register(app, services, effects, workers, journal)
     update.register(app, services)
     home.register(app, services)
     return app

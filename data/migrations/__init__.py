@@ -28,6 +28,7 @@ from data.migrations import (
     m0007_answers,
     m0008_partnership_as_of,
     m0009_audit_chain,
+    m0010_chat_commands,
 )
 
 STEPS = (  # in the order they apply; a new migration goes at the end
@@ -40,6 +41,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0007_answers,
     m0008_partnership_as_of,
     m0009_audit_chain,
+    m0010_chat_commands,
 )
 
 migrations = Migrations("cspbot")

@@ -281,3 +281,15 @@ CREATE TRIGGER action_updates_never_deleted BEFORE DELETE ON action_updates BEGI
 CREATE TRIGGER action_updates_never_edited BEFORE UPDATE ON action_updates BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: never edited'); END;
 CREATE TRIGGER action_updates_never_replaced BEFORE INSERT ON action_updates WHEN EXISTS (SELECT 1 FROM action_updates WHERE id = NEW.id) BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: never replaced (an id is never given twice)'); END;
 CREATE TRIGGER action_updates_only_appended AFTER INSERT ON action_updates WHEN NEW.id < 1 OR NEW.id < (SELECT MAX(id) FROM action_updates) BEGIN SELECT RAISE(ABORT, 'action_updates is an audit trail: rows are only added at the end'); END;
+
+-- migration 0010_chat_commands
+CREATE INDEX chat_commands_finished ON chat_commands (finished_at);
+CREATE INDEX chat_commands_open ON chat_commands (owner)
+        WHERE state IN ('pending', 'sending');
+CREATE TABLE chat_commands (
+        id INTEGER PRIMARY KEY, platform TEXT NOT NULL, user_id TEXT NOT NULL,
+        channel_id TEXT, text TEXT NOT NULL, response_url TEXT NOT NULL,
+        received_at TEXT NOT NULL, owner TEXT NOT NULL,
+        state TEXT NOT NULL DEFAULT 'pending'
+            CHECK (state IN ('pending', 'sending', 'answered', 'told', 'failed')),
+        resumed INTEGER NOT NULL DEFAULT 0, finished_at TEXT);

@@ -12,6 +12,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import zipfile
 from contextlib import closing, suppress
 from pathlib import Path
@@ -153,6 +154,12 @@ def test_the_partnership_file_is_read_once_and_its_sha256_is_of_that_reading(csp
                     return True
         return False
 
+    def pause() -> bool:
+        """A hundredth of a second, then whether the load has ended (time.sleep, not a timed
+        Event.wait: libfaketime, which the suite is also run under, stalls timed lock waits)."""
+        time.sleep(0.01)
+        return done.is_set()
+
     def offer(version: bytes) -> bool:
         """Give `version` to the next reader to open the pipe, once it has it open; wait until
         it has read it all and closed it. False when the load ended first."""
@@ -161,15 +168,15 @@ def test_the_partnership_file_is_read_once_and_its_sha256_is_of_that_reading(csp
                 fd = os.open(fifo, os.O_WRONLY | os.O_NONBLOCK)
                 break
             except OSError:
-                done.wait(0.01)
+                pause()
         else:
             return False
-        while not readers(besides=fd) and not done.wait(0.01):
+        while not readers(besides=fd) and not pause():
             pass  # its open() has returned: the version goes to that reader alone
         os.set_blocking(fd, True)
         os.write(fd, version)
         os.close(fd)
-        while readers(besides=-1) and not done.wait(0.01):
+        while readers(besides=-1) and not pause():
             pass
         return True
 

@@ -1,5 +1,7 @@
-"""What every front end shares: a store connection per thread, handler settings, and the one
-place per front end where an unexpected exception becomes a logged reference and an apology."""
+"""What every front end shares: a store connection per thread, the bot's clock, handler
+settings, and `reply_to`, the one helper each front end's one place for errors turns an
+exception into a reply with (a user's mistake said as such; anything else logged under a
+reference and apologised for)."""
 
 from __future__ import annotations
 

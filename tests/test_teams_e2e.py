@@ -6,8 +6,6 @@ endpoint (CSP_TEAMS_LOGIN_URL)."""
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -31,6 +29,7 @@ from fakes.teams_activities import (
     message,
     personal,
     plain,
+    post_activity,
 )
 from fakes.teams_connector import FakeConnector
 from fakes.waiting import wait_for
@@ -44,28 +43,12 @@ SLACK_ADMIN = "U0KETADM1"
 OTHER_CHANNEL = "19:ffeeddccbbaa99887766554433221100@thread.tacv2"
 
 
-def post(url: str, body: dict[str, Any] | bytes, token: str | None = None
-         ) -> tuple[int, Any]:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raw = response.read()
-            return response.status, json.loads(raw) if raw else None
-    except urllib.error.HTTPError as exc:
-        raw = exc.read()
-        return exc.code, json.loads(raw) if raw else None
-
-
 class Bot:
     def __init__(self, url: str, connector: FakeConnector, store: Path) -> None:
         self.url, self.connector, self.store = url, connector, store
 
     def send(self, body: dict[str, Any], token: str | None = None) -> tuple[int, Any]:
-        return post(self.url, body, token)
+        return post_activity(self.url, body, token)
 
     def ask(self, text: str, **kwargs: Any) -> dict[str, Any]:
         """Send a message; the card the bot answered with in that conversation."""
@@ -335,7 +318,7 @@ def test_a_service_url_off_the_allowlist_is_refused(bot: Bot) -> None:
 
 
 def test_not_json_is_a_bad_request(bot: Bot) -> None:
-    assert post(bot.url, b"{not json")[0] == 400
+    assert post_activity(bot.url, b"{not json")[0] == 400
 
 
 def test_without_a_valid_token_requests_are_refused(demo_store: Path, tmp_path: Path) -> None:
@@ -344,8 +327,8 @@ def test_without_a_valid_token_requests_are_refused(demo_store: Path, tmp_path: 
         try:
             url = f"{running.url}/api/messages"
             body = message(connector, "burglary")
-            assert post(url, body)[0] == 401
-            assert post(url, body, token="not-a-jwt")[0] == 401
+            assert post_activity(url, body)[0] == 401
+            assert post_activity(url, body, token="not-a-jwt")[0] == 401
         finally:
             log = running.stop()
         assert not connector.activities()

@@ -6,9 +6,6 @@ Microsoft's key endpoint is slow, hold up nothing else on the server."""
 
 from __future__ import annotations
 
-import json
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,7 +17,7 @@ from fakes.processes import RunningBot, launch_bot
 from fakes.slack_api import FakeSlack
 from fakes.slack_bot import SECRET, TOKEN
 from fakes.slack_signing import post_signed, slash_command
-from fakes.teams_activities import APP_ID, card_text, message
+from fakes.teams_activities import APP_ID, card_text, message, post_activity
 from fakes.teams_connector import FakeConnector
 from fakes.waiting import healthy, wait_for
 
@@ -28,16 +25,7 @@ OFF_LIST = "https://smba.example.org/"
 
 
 def post(url: str, body: dict[str, Any] | bytes, token: str | None = None) -> int:
-    data = body if isinstance(body, bytes) else json.dumps(body).encode()
-    headers = {"Content-Type": "application/json"}
-    if token is not None:
-        headers["Authorization"] = f"Bearer {token}"
-    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            return int(response.status)
-    except urllib.error.HTTPError as exc:
-        return exc.code
+    return post_activity(url, body, token)[0]
 
 
 @pytest.fixture(scope="module")

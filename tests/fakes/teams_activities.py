@@ -4,8 +4,11 @@ of the Adaptive Cards the bot sends back."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
@@ -88,3 +91,20 @@ def nodes(card: Any) -> Iterator[dict[str, Any]]:
 def elements(card: dict[str, Any], kind: str) -> list[dict[str, Any]]:
     """The card's elements of type `kind` (TextBlock, Image, Input.Text...)."""
     return [node for node in nodes(card) if node.get("type") == kind]
+
+
+def post_activity(url: str, body: dict[str, Any] | bytes, token: str | None = None
+                  ) -> tuple[int, Any]:
+    """POST an activity (or raw bytes) to /api/messages; (HTTP status, JSON answer or None)."""
+    data = body if isinstance(body, bytes) else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            raw = response.read()
+            return response.status, json.loads(raw) if raw else None
+    except urllib.error.HTTPError as exc:
+        raw = exc.read()
+        return exc.code, json.loads(raw) if raw else None

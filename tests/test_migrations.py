@@ -11,7 +11,6 @@ a new migration adds a section at the end. To write the file again after adding 
 
 from __future__ import annotations
 
-import ast
 import difflib
 import re
 import sys
@@ -20,6 +19,7 @@ from typing import Any
 
 import pytest
 import sqlite_utils
+from fakes.imports import import_graph, modules_of
 
 ROOT = Path(__file__).resolve().parents[1]
 if __name__ == "__main__":  # run as a script (see the docstring): import the project's packages
@@ -178,25 +178,6 @@ def test_a_fresh_store_holds_the_catalogue(db: sqlite_utils.Database) -> None:
     assert columns[4:] == [i.slug for i in POLICE_TYPES]
 
 
-def _imports_of(path: Path) -> set[str]:
-    """The modules a module of data/ imports, anywhere in it (module level, functions,
-    TYPE_CHECKING blocks); `from pkg import name` counts as both pkg and pkg.name."""
-    package = ".".join(path.relative_to(ROOT).parent.parts)  # data, data.migrations
-    found: set[str] = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), str(path))):
-        if isinstance(node, ast.Import):
-            found.update(alias.name for alias in node.names)
-        elif isinstance(node, ast.ImportFrom):
-            base = node.module or ""
-            if node.level:  # relative to the module's package
-                parts = package.split(".")
-                parent = ".".join(parts[:len(parts) - node.level + 1])
-                base = f"{parent}.{base}" if base else parent
-            found.add(base)
-            found.update(f"{base}.{alias.name}" for alias in node.names)
-    return found
-
-
 def _is_migrations(module: str) -> bool:
     return module == "data.migrations" or module.startswith("data.migrations.")
 
@@ -204,24 +185,23 @@ def _is_migrations(module: str) -> bool:
 def test_only_the_store_opener_imports_the_migrations() -> None:
     """Outside the migrations package itself, only data/db.py imports it (or any of its
     modules)."""
-    package = ROOT / "data" / "migrations"
-    importers = sorted(
-        path.relative_to(ROOT).as_posix() for path in (ROOT / "data").rglob("*.py")
-        if package not in path.parents and any(map(_is_migrations, _imports_of(path))))
+    graph, files = import_graph(), modules_of(["data"])
+    importers = sorted(files[module].relative_to(ROOT).as_posix() for module in files
+                       if not _is_migrations(module) and any(map(_is_migrations, graph[module])))
     assert importers == ["data/db.py"]
 
 
 def test_a_migration_imports_nothing_from_the_project() -> None:
     """A migration's module imports no module of the project (what it does never changes with
     them); the package's __init__.py imports only its own migration modules."""
-    project = ("bot", "handlers", "briefings", "data")
+    graph = import_graph()
     package = ROOT / "data" / "migrations"
     modules = sorted(package.glob("m*.py"))
     assert modules, package
     for path in modules:
-        imported = {m for m in _imports_of(path) if m.split(".")[0] in project}
+        imported = graph[f"data.migrations.{path.stem}"]
         assert not imported, f"{path.name} imports {sorted(imported)}"
-    imported = {m for m in _imports_of(package / "__init__.py") if m.split(".")[0] in project}
+    imported = graph["data.migrations"]
     assert imported <= {"data.migrations"} | {f"data.migrations.{p.stem}" for p in modules}
 
 

@@ -254,3 +254,12 @@ def open_store(config: Config) -> sqlite_utils.Database:
     from data.db import open_db  # here, so that commands without a store start faster
 
     return open_db(config.db_path, config.busy_timeout_ms)
+
+
+def beside_store(db_path: str, suffix: str) -> Path | None:
+    """A file or folder beside the store, named after it ("<db>" + `suffix`, e.g. the scheduler
+    lock "csp.db.scheduler.lock"); None for an in-memory store, which has no place on disk."""
+    if db_path == ":memory:":
+        return None
+    store = Path(db_path).resolve()
+    return store.with_name(store.name + suffix)

@@ -20,16 +20,15 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+from bot.config import beside_store
+
 _ID = re.compile(r"^[0-9a-f]{16}$")
 _held: list[IO[str]] = []  # the life files this process holds (kept open: closing releases)
 
 
 def lives_folder(db_path: str) -> Path | None:
     """The folder of the store's life files ("<db>.lives"); None for ":memory:"."""
-    if db_path == ":memory:":
-        return None
-    store = Path(db_path).resolve()
-    return store.with_name(store.name + ".lives")
+    return beside_store(db_path, ".lives")
 
 
 class Life:

@@ -14,13 +14,12 @@ import os
 from pathlib import Path
 from typing import IO
 
+from bot.config import beside_store
+
 
 def lock_path_for(db_path: str) -> Path | None:
     """The scheduler lock file of a store ("<db>.scheduler.lock"); None for ":memory:"."""
-    if db_path == ":memory:":
-        return None
-    store = Path(db_path).resolve()
-    return store.with_name(store.name + ".scheduler.lock")
+    return beside_store(db_path, ".scheduler.lock")
 
 
 class SchedulerLock:

@@ -128,7 +128,9 @@ def build_web_app(slack: App | None, teams: ActivityHandler | None = None, *,
 
 def signed_by_slack(secret: str, body: bytes, headers: Mapping[str, str], now: float) -> bool:
     """Whether `body` carries Slack's signature (v0, HMAC-SHA256 of the timestamp and the raw
-    bytes) made with `secret` within the last five minutes (Slack's rule)."""
+    bytes) made with `secret` within the last five minutes (Slack's rule). Not slack_sdk's
+    SignatureVerifier: it decodes the body as UTF-8 and reads the timestamp with int(), so a
+    request that is neither would raise (a 500) instead of being refused."""
     timestamp = headers.get("x-slack-request-timestamp", "")
     signature = headers.get("x-slack-signature", "")
     if not _TIMESTAMP.fullmatch(timestamp) or abs(now - int(timestamp)) > SLACK_MAX_AGE_S:

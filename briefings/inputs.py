@@ -3,8 +3,8 @@
 A series is one indicator in one area. The briefing covers, in this order: every target of the
 partnership file (in its order), the indicators its priorities name, its own local indicators,
 and, when that gives fewer than four, the main police.uk indicators. Each series runs up to the
-briefing month or its latest figure; a gap ends it (a missing month is never read as zero), and
-every such cut is noted.
+briefing month or its latest figure, from its first figure; a month without a figure is a gap
+(None, never a zero: METHOD 2.9), and every gap is noted.
 """
 
 from __future__ import annotations
@@ -15,12 +15,15 @@ from typing import Any
 import sqlite_utils
 
 from data import briefing_data as store
-from data.queries import month_range
+from data.coverage import IncompleteMonth
+from data.held_series import area_coverage, describe_left_out
+from data.queries import as_ranges, month_range
 from data.values import partnership_values
 
 MAIN_POLICE = ("all-crime", "anti-social-behaviour", "burglary", "vehicle-crime",
                "violent-crime", "criminal-damage-arson", "robbery", "shoplifting")
 MIN_SERIES = 4
+JUDGED_MONTHS = 48  # the longest reach of a judgement: J2's context, 36 months a year back
 
 
 @dataclass
@@ -53,6 +56,7 @@ def choose_series(db: sqlite_utils.Database, pid: str, month: str) -> list[Serie
     for w in store.survey_waves(db, pid, month):
         waves.setdefault((w["indicator"], w["area"]), []).append(w)
     targets = {(t["indicator"], t["area"]): t for t in store.targets(db, pid)}
+    left_out: dict[str, list[IncompleteMonth]] = {}
     wanted = list(targets)
     wanted += [(slug, pid) for slug in store.owners(db, pid)]
     wanted += [(slug, area) for slug, m in meta.items() if m["kind"] in ("local", "survey")
@@ -74,31 +78,25 @@ def choose_series(db: sqlite_utils.Database, pid: str, month: str) -> list[Serie
             spec.waves = waves.get((indicator, area), [])
         else:
             cut_series(spec, rows[(indicator, area)], month)
+            note_left_out(db, pid, spec, left_out)
         specs.append(spec)
     return specs
 
 
 def cut_series(spec: SeriesSpec, by_month: dict[str, tuple[float, str]], month: str) -> None:
-    """The longest run of consecutive months ending at the latest figure, noting any cut."""
-    held = sorted(by_month)
+    """Every month from the first figure to the latest (up to `month`), a month without a figure
+    as None (a gap, never a zero: METHOD 2.9), noting each gap."""
+    held = sorted(m for m in by_month if m <= month)
     latest = held[-1]
     if latest < month:
         spec.notes.append(f"The latest figure is for {latest}; {month} is not in yet.")
-    run = [latest]
-    for m in reversed(held[:-1]):
-        if month_range(m, run[0])[1:] != [run[0]]:
-            gap = month_range(m, run[0])[1:-1]
-            spec.notes.append(f"No figures for {_span(gap)}: the series is read from "
-                              f"{run[0]} only (a missing month is not a zero).")
-            break
-        run.insert(0, m)
-    spec.months = run
-    spec.values = [by_month[m][0] for m in run]
-    spec.source = ", ".join(sorted({by_month[m][1] for m in run}))
-
-
-def _span(months: list[str]) -> str:
-    return months[0] if len(months) == 1 else f"{months[0]} to {months[-1]} ({len(months)} months)"
+    spec.months = month_range(held[0], latest)
+    spec.values = [by_month[m][0] if m in by_month else None for m in spec.months]
+    missing = [m for m in spec.months if m not in by_month]
+    if missing:
+        spec.notes.append(f"No figures for {as_ranges(missing)} ({len(missing)} months): "
+                          "those months are gaps, not zeros.")
+    spec.source = ", ".join(sorted({by_month[m][1] for m in held}))
 
 
 def assess_input(specs: list[SeriesSpec], populations: dict[str, dict[str, float]]
@@ -111,7 +109,7 @@ def assess_input(specs: list[SeriesSpec], populations: dict[str, dict[str, float
                 spec.notes.append("Only one survey wave so far: no change can be judged yet.")
                 continue
             surveys.append(_survey(spec))
-        elif any(v != int(v) for v in spec.values):
+        elif any(v is not None and v != int(v) for v in spec.values):
             spec.notes.append("Not assessed: the figures are not whole counts.")
             continue
         else:
@@ -124,6 +122,21 @@ def _polarity(p: str) -> str:
     return p.replace("-", "_")
 
 
+def note_left_out(db: sqlite_utils.Database, pid: str, spec: SeriesSpec,
+                  known: dict[str, list[IncompleteMonth]] | None = None) -> None:
+    """Name each incomplete month left out of a police.uk series within its judgements'
+    windows (the 48 months to its latest: J1, J2 with its context, J3 and J4). `known` keeps
+    what was found per area across calls."""
+    if "police.uk" not in spec.source or not spec.months:
+        return
+    known = {} if known is None else known
+    if spec.area not in known:
+        known[spec.area] = area_coverage(db, pid, spec.area).left_out
+    since = spec.months[max(0, len(spec.months) - JUDGED_MONTHS)]
+    spec.notes += [describe_left_out(i, spec.area_name) for i in known[spec.area]
+                   if since <= i.month <= spec.months[-1]]
+
+
 def _series(spec: SeriesSpec, population: dict[str, float] | None) -> dict[str, Any]:
     t = spec.target
     target = None
@@ -132,7 +145,8 @@ def _series(spec: SeriesSpec, population: dict[str, float] | None) -> dict[str, 
                   "reduction_pct": t["reduction_pct"], "target_value": t["target_value"]}
     return {"id": spec.key, "indicator": spec.indicator, "unit": spec.unit,
             "polarity": _polarity(spec.polarity), "as_of": spec.months[-1],
-            "first_month": spec.months[0], "counts": [int(v) for v in spec.values],
+            "first_month": spec.months[0],
+            "counts": [None if v is None else int(v) for v in spec.values],
             "population_by_fy": population if spec.unit == "rate_per_1000" else None,
             "target": target}
 

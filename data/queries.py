@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from data.catalogue import CATALOGUE, POLICE_TYPES, expand, resolve_indicator
+from data.catalogue import POLICE_TYPES, expand
 from data.errors import DataError, did_you_mean
-from data.partnerships import area_condition, resolve_area, resolve_partnership
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 
@@ -43,25 +42,6 @@ def check_month(value: str | None, what: str) -> str | None:
     if value is not None and not MONTH.match(value):
         raise DataError(f"{what} '{value}' is not a month: write it as YYYY-MM, e.g. 2021-03.")
     return value
-
-
-def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None,
-                   indicator: str | None = None, start: str | None = None,
-                   end: str | None = None, partnership: str | None = None,
-                   area: str | None = None) -> list[CountRow]:
-    """One row per month and indicator: the police.uk sum over a local authority's LSOAs, or a
-    partnership's (or one of its areas'), zero-filled.
-
-    The months are those in which any ingested file placed a crime in the place.
-    """
-    if local_authority is not None:
-        condition, params = "local_authority = ?", [resolve_local_authority(db, local_authority)]
-    else:
-        pid = resolve_partnership(db, partnership)
-        condition, params = area_condition(db, pid, resolve_area(db, pid, area))
-    slugs = [resolve_indicator(indicator).slug] if indicator else [i.slug for i in CATALOGUE]
-    return [CountRow(m, slug, n) for m, slug, n in
-            police_series(db, condition, params, slugs, start, end)]
 
 
 def police_series(db: sqlite_utils.Database, condition: str, params: list[str],

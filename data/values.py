@@ -1,6 +1,7 @@
 """Every monthly figure of a partnership, police.uk and local alike, for export and analysis.
 
-Police.uk indicators are summed over each area's LSOAs; local indicators come from
+Police.uk indicators are summed over each area's LSOAs, for the months held for it (METHOD 2.9,
+`data/held_series.py`: zeros included, gaps left out); local indicators come from
 `monthly_values`. Where a partnership file gives a value for a police.uk indicator in a month
 (e.g. the demo's figures from before police.uk began), that value is used for that month.
 """
@@ -11,15 +12,21 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from data.catalogue import BY_SLUG
+from data.catalogue import BY_SLUG, CATALOGUE, POLICE_TYPES, resolve_indicator
+from data.coverage import HOME_SHARE
+from data.held_series import held_police_series
 from data.partnerships import (
-    area_condition,
     partnership_indicators,
     resolve_area,
     resolve_partnership,
     resolve_partnership_indicator,
 )
-from data.queries import check_month, police_series
+from data.queries import (
+    CountRow,
+    check_month,
+    police_series,
+    resolve_local_authority,
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +58,8 @@ def partnership_values(db: sqlite_utils.Database, partnership: str | None = None
             "SELECT indicator, month, value, source FROM monthly_values WHERE partnership = ? "
             "AND area = ? AND month BETWEEN ? AND ?", (pid, aid, start or "0000", end or "9999"))}
         police = [str(i["slug"]) for i in indicators if str(i["slug"]) in BY_SLUG]
-        condition, params = area_condition(db, pid, aid)
         merged = {(slug, m): (float(n), "police.uk") for m, slug, n in
-                  police_series(db, condition, params, police, start, end)}
+                  held_police_series(db, pid, aid, police, start, end)}
         slugs = {str(i["slug"]) for i in indicators}
         merged.update({k: v for k, v in local.items() if k[0] in slugs})
         order = {str(i["slug"]): n for n, i in enumerate(indicators)}
@@ -61,3 +67,44 @@ def partnership_values(db: sqlite_utils.Database, partnership: str | None = None
                                                      key=lambda kv: (order[kv[0][0]], kv[0][1])):
             rows.append(ValueRow(month, slug, aid, value, source))
     return rows
+
+
+def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None,
+                   indicator: str | None = None, start: str | None = None,
+                   end: str | None = None, partnership: str | None = None,
+                   area: str | None = None) -> list[CountRow]:
+    """One row per held month and indicator: the police.uk sum over a local authority's LSOAs,
+    or a partnership's (or one of its areas'), zeros included and gaps left out.
+
+    A partnership's months are those held for it (`data/held_series.py`); a local authority's
+    are those for which every force placing at least 10 % of its rows has its file in."""
+    check_month(start, "--from")
+    check_month(end, "--to")
+    slugs = [resolve_indicator(indicator).slug] if indicator else [i.slug for i in CATALOGUE]
+    if local_authority is None:
+        pid = resolve_partnership(db, partnership)
+        rows = held_police_series(db, pid, resolve_area(db, pid, area), slugs, start, end)
+        return [CountRow(m, slug, n) for m, slug, n in rows]
+    la = resolve_local_authority(db, local_authority)
+    condition, params = "local_authority = ?", [la]
+    held = _local_authority_months(db, la)
+    found = {(m, slug): n for m, slug, n in police_series(db, condition, params, slugs, start,
+                                                           end)}
+    return [CountRow(m, slug, found.get((m, slug), 0)) for m in held
+            if (start is None or m >= start) and (end is None or m <= end) for slug in slugs]
+
+
+def _local_authority_months(db: sqlite_utils.Database, la: str) -> list[str]:
+    per_force = dict(db.execute(
+        "SELECT c.force, SUM(1.0 * (" + " + ".join(f'c."{i.slug}"' for i in POLICE_TYPES) + ")) / "
+        "(SELECT COUNT(*) FROM police_months m WHERE m.force = c.force) FROM police_counts c "
+        "WHERE c.local_authority = ? GROUP BY c.force", (la,)))
+    total = sum(per_force.values()) or 1
+    forces = [f for f, n in per_force.items() if n / total >= HOME_SHARE]
+    if not forces:
+        return []
+    marks = ",".join("?" * len(forces))
+    return [r[0] for r in db.execute(
+        f"SELECT month FROM police_months WHERE force IN ({marks}) GROUP BY month "
+        "HAVING COUNT(DISTINCT force) = ? ORDER BY month", [*forces, len(forces)])]
+

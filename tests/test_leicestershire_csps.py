@@ -19,9 +19,10 @@ from conftest import FIXTURES, SHARED_DATA, policeuk
 from bot.cli.main import cli
 from data.catalogue import POLICE_TYPES
 from data.db import open_db
+from data.held_series import area_coverage
 from data.partnership import LoadReport, load_partnership
 from data.policeuk import ingest_police_uk
-from data.queries import monthly_counts
+from data.values import monthly_counts
 
 FILES = sorted((FIXTURES / "leicestershire").glob("*.toml"))
 PARTNERSHIPS: dict[str, list[str]] = {
@@ -98,9 +99,14 @@ def test_a_partnership_counts_what_its_local_authorities_count(db, pid: str) -> 
         for key, n in as_dict(monthly_counts(db, local_authority=la)).items():
             summed[key] += n
     partnership = as_dict(monthly_counts(db, partnership=pid))
-    assert partnership == dict(summed)
+    left_out = {i.month for i in area_coverage(db, pid, pid).left_out}
+    assert partnership == {k: n for k, n in summed.items() if k[0] not in left_out}
     months = {m for m, _ in partnership}
-    assert len(months) == 56
+    assert len(months) == 56 - len(left_out)
+    # Leicestershire's 2020-03 file could not place 1,157 crimes; three districts lost so many
+    # rows that the month is left out for them (METHOD 2.9, incomplete months).
+    assert left_out == ({"2020-03"} if pid in ("harborough", "oadby-and-wigston", "rutland")
+                        else set())
     assert sum(n for (_, slug), n in partnership.items() if slug == "all-crime") > 1000
 
 
@@ -112,6 +118,11 @@ def test_the_nine_partnerships_together_are_what_pandas_counts_in_the_raw_files(
         for (month, slug), n in as_dict(monthly_counts(db, partnership=pid)).items():
             if slug in police_type and n:
                 total[(month, police_type[slug])] += n
+        for month in {i.month for i in area_coverage(db, pid, pid).left_out}:
+            for la in PARTNERSHIPS[pid]:  # what an incomplete month left out, added back
+                for r in monthly_counts(db, local_authority=la, start=month, end=month):
+                    if r.indicator in police_type and r.count:
+                        total[(month, police_type[r.indicator])] += r.count
     expected = raw_counts.groupby(level=["Month", "Crime type"]).sum()
     assert dict(total) == {key: int(n) for key, n in expected.items()}
     assert len(total) > 56 * 10
@@ -131,8 +142,9 @@ def test_export_counts_by_partnership_on_the_command_line(
 
     rows = export("--partnership", "rutland")
     got = {(r["month"], r["indicator"]): int(r["count"]) for r in rows}
-    assert got == as_dict(monthly_counts(db, local_authority="Rutland"))
-    assert len(got) == 56 * 16  # every month held, every indicator, zeros included
+    rutland = as_dict(monthly_counts(db, local_authority="Rutland"))
+    assert got == {k: n for k, n in rutland.items() if k[0] != "2020-03"}
+    assert len(got) == 55 * 16  # every month held but 2020-03 (incomplete), zeros included
     march = export("--partnership", "rutland", "--indicator", "burglary", "--from", "2021-03",
                    "--to", "2021-03")
     assert march == [{"month": "2021-03", "indicator": "burglary",

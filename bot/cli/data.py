@@ -19,8 +19,7 @@ from bot.config import Config, open_store
 from data.errors import DataError
 from data.loaders import ingest_csv
 from data.policeuk import ingest_police_uk
-from data.queries import monthly_counts
-from data.values import partnership_values
+from data.values import monthly_counts, partnership_values
 
 
 @click.group()

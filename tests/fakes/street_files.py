@@ -1,0 +1,53 @@
+"""Small police.uk street-level files and partnership files written by a test (for METHOD 2.9)."""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
+          "LSOA name,Crime type,Last outcome category,Context")
+PARTNERSHIP = """[partnership]
+id = "{pid}"
+name = "{pid} Community Safety Partnership"
+local_authorities = [{places}]
+
+[[agencies]]
+id = "council"
+name = "The council"
+kind = "council"
+
+[[priorities]]
+id = "burglary"
+name = "Burglary"
+leads = ["council"]
+indicators = ["burglary"]
+"""
+
+
+def lsoa_code(name: str) -> str:
+    """A made-up LSOA code, the same for the same name."""
+    return f"E0{zlib.crc32(name.encode()) % 10**7:07d}"
+
+
+def street_file(folder: Path, force: str, month: str, placed: dict[str, int],
+                unplaced: int) -> Path:
+    """A police.uk street-level file: `placed[lsoa name]` burglaries in that LSOA (its code
+    made from the name) and `unplaced` with "No Location"."""
+    lines = [HEADER]
+    for name, n in placed.items():
+        lines += [f",{month},{force},{force},-1.0,52.6,On or near Main Street,{lsoa_code(name)},"
+                  f"{name},Burglary,Under investigation,"] * n
+    lines += [f",{month},{force},{force},,,No Location,,,Burglary,Under investigation,"] * unplaced
+    slug = force.split()[0].lower()
+    path = folder / f"{month}-{slug}-street.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def partnership(folder: Path, pid: str, *places: str) -> Path:
+    """A partnership file of the local authorities `places` (one priority: burglary)."""
+    path = folder / f"{pid}.toml"
+    path.write_text(PARTNERSHIP.format(pid=pid, places=", ".join(f'"{p}"' for p in places)),
+                    encoding="utf-8")
+    return path

@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from briefings.charts import ChartData, draw_indicator_chart, draw_survey_chart
+from briefings.chart_axis import runs
+from briefings.charts import ChartData, draw_indicator_chart, draw_survey_chart, visible_context
 from briefings.inputs import SeriesSpec
 from briefings.model import Fact, Section
 from briefings.months import format_month, fy_position, parse_month
@@ -140,23 +141,27 @@ def survey_facts(spec: SeriesSpec, out: dict[str, Any]) -> list[Fact]:
     return facts
 
 
-def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str) -> ChartData:
-    """The chart: the last five years of figures, SPC limits put back on the scale of the
-    raw counts (they follow the seasons), the fitted trend, the projection and the target."""
-    months, values = spec.months[-60:], spec.values[-60:]
+def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str,
+                  context: list[tuple[str, str, str]] | None = None) -> ChartData:
+    """The chart: the whole history held (a month with no data is None, a break in the line),
+    SPC limits from the baseline's first month, put back on the scale of the raw counts (they
+    follow the seasons), the fitted trend, the projection, the target and the context spans."""
     data = ChartData(title=title, unit="per month" if spec.unit == "count" else spec.unit,
-                     months=months, values=list(values))
+                     months=list(spec.months), values=list(spec.values),
+                     context=list(context or []))
     trend, spc = out.get("trend_glm"), out.get("spc")
     factors = trend["seasonal_factors_apr_to_mar"] if trend else [1.0] * 12
     if spc:
-        data.spc_months = _span(spc["window_months"])
+        data.spc_months = spc.get("months") or _span(spc["window_months"])
         data.point_types = [SPC_WORDS.get(p, "common_cause") for p in spc["point_type"]]
-        f = [factors[fy_position(parse_month(m))] for m in data.spc_months]
+        start = spc.get("baseline_start") or data.spc_months[0]
+        f = [factors[fy_position(parse_month(m))] if m >= start else float("nan")
+             for m in data.spc_months]
         data.mean = [spc["mean"] * k for k in f]
-        data.lower_limit = [max(0.0, spc["lpl"] * k) for k in f]
+        data.lower_limit = [max(0.0, spc["lpl"]) * k for k in f]
         data.upper_limit = [spc["upl"] * k for k in f]
     if trend and trend.get("fitted_monthly"):
-        data.fitted_months = _span(trend["window_months"])
+        data.fitted_months = trend.get("fitted_months") or _span(trend["window_months"])
         data.fitted = trend["fitted_monthly"]
     projection = out.get("projection")
     if projection and projection.get("projected_monthly"):
@@ -178,10 +183,41 @@ def _span(pair: list[str]) -> list[str]:
     return [format_month(m) for m in range(parse_month(pair[0]), parse_month(pair[1]) + 1)]
 
 
-def alt_text(spec: SeriesSpec, out: dict[str, Any], title: str, sentence: str) -> str:
-    yoy = out.get("yoy") or {}
-    first = spec.months[-60:][0]
-    counts = (f" Latest 12 months: {yoy['count_current']:,}, against "
-              f"{yoy['count_previous']:,} in the 12 before." if yoy else "")
-    return (f"Line chart of monthly figures for {title}, {first} to {spec.months[-1]}, with "
-            f"the range of normal variation, the trend and its projection. {sentence}{counts}")
+def alt_text(spec: SeriesSpec, out: dict[str, Any], title: str, sentence: str,
+             data: ChartData | None = None) -> str:
+    """What the chart draws, in words: its months, its lines, the months with no data and the
+    shaded context, then the sentence and the latest 12 months."""
+    data = data or chart_data_of(spec, out, title)
+    drawn = [words for words, shown in (
+        ("the range of normal variation", any(v == v for v in data.mean)),
+        ("the trend", bool(data.fitted)), ("its projection", bool(data.projection))) if shown]
+    lines = (" and ".join(drawn) if len(drawn) < 3
+             else f"{drawn[0]}, {drawn[1]} and {drawn[2]}")
+    text = (f"Line chart of monthly figures for {title}, {data.months[0]} to "
+            f"{data.months[-1]}" + (f", with {lines}." if lines else "."))
+    gaps = runs([n for n, v in enumerate(data.values) if v is None])
+    if gaps:
+        text += " No figures for " + _and([
+            data.months[a] if a == b else f"{data.months[a]} to {data.months[b]}"
+            for a, b in gaps]) + "."
+    for first, last, label in visible_context(data):
+        text += f" Shaded: {label}, {first} to {last}."
+    return f"{text} {sentence}{_latest_12(out)}"
+
+
+def _latest_12(out: dict[str, Any]) -> str:
+    yoy, total = out.get("yoy"), out.get("latest_12_months")
+    if yoy and isinstance(yoy.get("matched_months"), int) and yoy["matched_months"] < 12:
+        return (f" Latest 12 months, {yoy['matched_months']} matched months: "
+                f"{yoy['count_current']:,}, against {yoy['count_previous']:,} in the same "
+                "months a year before.")
+    if yoy:
+        return (f" Latest 12 months: {yoy['count_current']:,}, against "
+                f"{yoy['count_previous']:,} in the 12 before.")
+    if total:
+        return f" Latest 12 months ({total['first']} to {total['last']}): {total['total']:,}."
+    return ""
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

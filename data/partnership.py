@@ -19,6 +19,7 @@ import sqlite_utils
 from data.action_plan import sync_action
 from data.audit_trail import Author, now, record
 from data.catalogue import normalise
+from data.context import write_file_notes
 from data.db import write_transaction
 from data.errors import IngestError
 from data.partnership_file import Partnership, read_partnership_file
@@ -67,10 +68,13 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path,
         _write_actions(db, p, report, Author(f"file:{path.name}", "file"))
         _write_targets_and_subscriptions(db, p)
         _write_channels(db, p, path)
+        write_file_notes(db, p.id, p.context, f"file:{path.name}")  # chat's notes stay
         report.counts = {t: db.execute(f"SELECT COUNT(*) FROM {t} WHERE partnership = ?",
                                        (p.id,)).fetchone()[0]
                          for t in ("areas", "agencies", "people", "priorities", "themes",
                                    "actions", "targets", "subscriptions")}
+        if p.context:
+            report.counts["context notes"] = len(p.context)
         report.warnings = _warnings(db, p)
     return report
 

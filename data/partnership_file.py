@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from data.context import read_context
 from data.partnership_sections import (
     ID,
     LSOA,
@@ -34,7 +35,7 @@ from data.partnership_sections import (
 from data.toml_reader import PartnershipFileError, Reader, read_lsoa_lookup
 
 TOP_KEYS = ("partnership", "areas", "indicators", "agencies", "people", "priorities", "themes",
-            "actions", "targets", "subscriptions")
+            "actions", "targets", "subscriptions", "context")
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Partnership:
     actions: list[dict[str, Any]] = field(default_factory=list)
     targets: list[dict[str, Any]] = field(default_factory=list)
     subscriptions: list[dict[str, Any]] = field(default_factory=list)
+    context: list[dict[str, Any]] = field(default_factory=list)  # notes: data/context.py
 
 
 def read_partnership_file(path: Path, data: bytes | None = None) -> Partnership:
@@ -129,6 +131,7 @@ def _read_sections(path: Path, top: Reader) -> Partnership:
             top.fail(f"targets[{i}]", f"a second target for {t['indicator']} in {t['area']}")
         seen.add((t["indicator"], t["area"]))
     p.subscriptions = [read_subscription(r) for r in top.tables("subscriptions")]
+    p.context = [read_context(r, area_ids) for r in top.tables("context")]
     return p
 
 

@@ -11,6 +11,7 @@ from handlers import (  # noqa: F401  (registers the commands)
     home,
     indicator,
     leads,
+    notes,
     priorities,
     status,
     update,

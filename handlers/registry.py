@@ -48,7 +48,7 @@ def command(name: str, summary: str, usage: str, role: str = "member",
 
 
 HELP_ORDER = ("help", "indicator", "priorities", "leads", "actions", "history", "status",
-              "briefing", "update", "subscribe", "unsubscribe", "deliveries")
+              "briefing", "update", "subscribe", "unsubscribe", "deliveries", "note")
 
 
 def commands() -> list[Command]:

@@ -35,6 +35,7 @@ COMMANDS = {
     "send-briefing": "bot.cli.delivery:send_briefing",
     "prepare": "bot.cli.answers:prepare",
     "audit": "bot.cli.audit:audit",
+    "note": "bot.cli.notes:note",
 }
 
 

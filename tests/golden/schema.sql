@@ -293,3 +293,23 @@ CREATE TABLE chat_commands (
         state TEXT NOT NULL DEFAULT 'pending'
             CHECK (state IN ('pending', 'sending', 'answered', 'told', 'failed')),
         resumed INTEGER NOT NULL DEFAULT 0, finished_at TEXT);
+
+-- migration 0013_context_notes
+CREATE INDEX context_note_log_partnership ON context_note_log (partnership, at);
+CREATE INDEX context_notes_partnership ON context_notes (partnership, first_month);
+CREATE TABLE context_note_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, partnership TEXT NOT NULL,
+        note INTEGER NOT NULL, event TEXT NOT NULL CHECK (event IN ('added', 'deleted')),
+        at TEXT NOT NULL, by TEXT NOT NULL, route TEXT NOT NULL, person_id TEXT,
+        chat_id TEXT, channel TEXT, first_month TEXT NOT NULL, last_month TEXT NOT NULL,
+        text TEXT NOT NULL);
+CREATE TABLE context_notes (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        partnership TEXT NOT NULL REFERENCES partnerships(id),
+        first_month TEXT NOT NULL, last_month TEXT NOT NULL, text TEXT NOT NULL,
+        label TEXT, area TEXT,
+        source TEXT NOT NULL CHECK (source IN ('file', 'chat')),
+        added_by TEXT NOT NULL, added_at TEXT NOT NULL,
+        CHECK (first_month <= last_month));
+CREATE TRIGGER context_note_log_never_deleted BEFORE DELETE ON context_note_log BEGIN SELECT RAISE(ABORT, 'context_note_log is a log: never deleted'); END;
+CREATE TRIGGER context_note_log_never_edited BEFORE UPDATE ON context_note_log BEGIN SELECT RAISE(ABORT, 'context_note_log is a log: never edited'); END;

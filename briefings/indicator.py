@@ -9,7 +9,13 @@ from __future__ import annotations
 import sqlite_utils
 
 from briefings.assess import assess
-from briefings.inputs import SeriesSpec, assess_input, cut_series, note_left_out
+from briefings.inputs import (
+    SeriesSpec,
+    assess_input,
+    cut_series,
+    note_context,
+    note_left_out,
+)
 from briefings.method import MethodSettings
 from briefings.model import Section
 from briefings.sections import make_section
@@ -54,6 +60,7 @@ def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month:
         as_of = month or max(r.month for r in rows)
         cut_series(spec, {r.month: (r.value, r.source) for r in rows}, as_of)
         note_left_out(db, pid, spec)
+        note_context(db, pid, spec)
     document, used = assess_input([spec], {area: store.population(db, pid, area)})
     judged = None
     if used:

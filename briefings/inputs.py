@@ -15,6 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from data import briefing_data as store
+from data.context import notes_between
 from data.coverage import IncompleteMonth
 from data.held_series import area_coverage, describe_left_out
 from data.queries import as_ranges, month_range
@@ -23,6 +24,7 @@ from data.values import partnership_values
 MAIN_POLICE = ("all-crime", "anti-social-behaviour", "burglary", "vehicle-crime",
                "violent-crime", "criminal-damage-arson", "robbery", "shoplifting")
 MIN_SERIES = 4
+CONTEXT_MONTHS = 36  # J1 compares two years; J2-J4 look at three
 JUDGED_MONTHS = 48  # the longest reach of a judgement: J2's context, 36 months a year back
 
 
@@ -45,6 +47,7 @@ class SeriesSpec:
     notes: list[str] = field(default_factory=list)
     target: dict[str, Any] | None = None
     waves: list[dict[str, Any]] = field(default_factory=list)
+    context: list[tuple[str, str, str]] = field(default_factory=list)  # shaded on the chart
 
 
 def choose_series(db: sqlite_utils.Database, pid: str, month: str) -> list[SeriesSpec]:
@@ -79,6 +82,7 @@ def choose_series(db: sqlite_utils.Database, pid: str, month: str) -> list[Serie
         else:
             cut_series(spec, rows[(indicator, area)], month)
             note_left_out(db, pid, spec, left_out)
+            note_context(db, pid, spec)
         specs.append(spec)
     return specs
 
@@ -135,6 +139,18 @@ def note_left_out(db: sqlite_utils.Database, pid: str, spec: SeriesSpec,
     since = spec.months[max(0, len(spec.months) - JUDGED_MONTHS)]
     spec.notes += [describe_left_out(i, spec.area_name) for i in known[spec.area]
                    if since <= i.month <= spec.months[-1]]
+
+
+def note_context(db: sqlite_utils.Database, pid: str, spec: SeriesSpec) -> None:
+    """Name each context note (data/context.py) whose months fall within the series' judged
+    windows (the 36 months to its latest: J1's two years, J2-J4's window), and keep every note
+    within the charted months for the chart to shade."""
+    if not spec.months:
+        return
+    for note in notes_between(db, pid, spec.months[0], spec.months[-1], spec.area):
+        spec.context.append((note.first, note.last, note.label))
+        if note.last >= spec.months[max(0, len(spec.months) - CONTEXT_MONTHS)]:
+            spec.notes.append(f"Context, {note.months}: {note.text}")
 
 
 def _series(spec: SeriesSpec, population: dict[str, float] | None) -> dict[str, Any]:

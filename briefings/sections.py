@@ -61,9 +61,9 @@ def make_section(spec: SeriesSpec, judged: dict[str, Any] | None, owner: dict[st
         sentence = describe_series(judged, subject)
         facts = series_facts(spec, judged, shown)
         if not spec.sensitive:
-            chart_data = chart_data_of(spec, judged, title)
-            chart = draw_indicator_chart(spec.key, chart_data, alt_text(spec, judged, title,
-                                                                         sentence.text))
+            chart_data = chart_data_of(spec, judged, title, spec.context)
+            chart = draw_indicator_chart(spec.key, chart_data, alt_text(
+                spec, judged, title, sentence.text, chart_data))
         else:
             spec.notes.append(f"Counts below {suppress_below} are not shown for this area; "
                               "no chart is drawn.")

@@ -75,7 +75,7 @@ def trend_gap_reason(s: Series, months: Sequence[int], settings: MethodSettings)
     if thin:
         names = thin[0] if len(thin) == 1 else ", ".join(thin[:-1]) + " and " + thin[-1]
         return (f"{names} {'is' if len(thin) == 1 else 'are'} held fewer than twice in "
-                f"{span}; every calendar month must be held at least twice")
+                f"{span} (every calendar month must be held at least twice)")
     return None
 
 

@@ -4,8 +4,11 @@ Reads the layout of tests/golden/example-input.json and writes that of example-e
 (the reference answers; same keys and meanings, see tests/test_assess_golden.py), plus a
 "flags" list per series and survey naming the edge cases of METHOD 2.8 that applied (short
 series, small counts, no events, ...), "settings" in "_parameters", and, with the
-Benjamini-Hochberg setting, "p_adjusted". The statistics live in period.py (J1), trend.py (J2,
-J3), projection.py (J3), spc.py (J4) and survey.py (J5); the windows in assess_series.py.
+Benjamini-Hochberg setting, "p_adjusted". A month not held is null in "counts" (METHOD 2.9):
+then "yoy.matched_months", "same_month_last_year", "latest_12_months", "held_months",
+"fitted_months" and the SPC "months" and "baseline_start" say which months were used. The
+statistics live in period.py (J1), trend.py (J2, J3), projection.py (J3), spc.py (J4) and
+survey.py (J5); the windows in assess_series.py, and the rules for gaps in gaps.py.
 """
 
 from __future__ import annotations
@@ -103,14 +106,16 @@ def write_series(r: SeriesResult, p_adjusted: float | None, settings: MethodSett
         "id": s.id, "indicator": s.indicator, "unit": s.unit, "polarity": s.polarity,
         "as_of": format_month(s.as_of),
         "yoy": yoy_out,
-        "trend_glm": ({**asdict(r.trend), "fitted_monthly": r.fitted_monthly}
-                      if r.trend else None),
+        "trend_glm": ({**asdict(r.trend), "fitted_monthly": r.fitted_monthly,
+                       "fitted_months": r.fitted_months} if r.trend else None),
         "projection": ({**asdict(r.projection), "projected_monthly": r.projected_monthly}
                        if r.projection else None),
         "mann_kendall": {"current": asdict(r.mk_current) if r.mk_current else None,
                          "prior": asdict(r.mk_prior) if r.mk_prior else None},
         "spc": asdict(r.spc) if r.spc else None,
         "spc_raw": asdict(r.spc_raw) if r.spc_raw else None,
+        "same_month_last_year": r.same_month_last_year,
+        "latest_12_months": r.latest_12_months,
         "phrases": {
             "yoy": yoy.band if yoy is not None else None,
             "trend": trend_phrase(r.mk_current),

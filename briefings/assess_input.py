@@ -2,66 +2,24 @@
 
 Every problem is a DataError that names the series or survey (by id and position), the field,
 and what is expected, so that an analyst can fix the file. What comes out is plain, checked
-data: month numbers, counts as integers, populations by financial year, targets.
+data: month numbers, counts (a month not held, `null` in the file, is a gap: NaN here, never a
+zero), populations by financial year, targets (the classes are in briefings/held_series.py).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from briefings.months import format_month, fy_of, parse_fy, parse_month
+from briefings.held_series import HINT, Series, Target
+from briefings.months import format_month, parse_fy, parse_month
 from data.errors import DataError
 
-HINT = "The layout is that of tests/golden/example-input.json."
 UNITS = ("count", "rate_per_1000")
 POLARITIES = ("lower_is_better", "higher_is_better")
-
-
-@dataclass(frozen=True)
-class Target:
-    """A target: baseline FY, target FY, and a reduction % or a stated value."""
-
-    baseline_fy: str | None
-    target_fy: str
-    reduction_pct: float | None
-    target_value: float | None
-
-
-@dataclass(frozen=True)
-class Series:
-    """One checked monthly series, cut at its as-of month."""
-
-    where: str  # "series 'id' (series[2])", for messages
-    id: str
-    indicator: str
-    unit: str
-    polarity: str
-    first: int  # month number of counts[0]
-    as_of: int
-    counts: np.ndarray  # integers, first .. as_of
-    population: Mapping[str, float] | None
-    target: Target | None
-    months_after_as_of: int
-
-    def exposure(self, months: Sequence[int]) -> np.ndarray:
-        """Monthly exposure: 1 for counts, population/1,000 of the month's FY for rates."""
-        if self.unit == "count":
-            return np.ones(len(months))
-        assert self.population is not None
-        missing = sorted({fy_of(m) for m in months} - set(self.population))
-        if missing:
-            raise DataError(f"{self.where}: 'population_by_fy' has no population for "
-                            f"{', '.join(missing)}, needed for rates per 1,000.", HINT)
-        return np.array([self.population[fy_of(m)] / 1000.0 for m in months])
-
-    def counts_for(self, months: Sequence[int]) -> np.ndarray:
-        """Counts of the given month numbers (all within first .. as_of)."""
-        return self.counts[np.asarray(months, dtype=int) - self.first]
 
 
 @dataclass(frozen=True)
@@ -182,22 +140,26 @@ def _series(i: int, item: object, calendar: dict[str, Any], population: object) 
             if unit == "rate_per_1000" else None)
     return Series(where=where, id=ident, indicator=str(item.get("indicator") or ident),
                   unit=unit, polarity=polarity, first=first, as_of=as_of,
-                  counts=np.array(counts[:as_of - first + 1], dtype=np.int64),
+                  counts=np.array([np.nan if c is None else c for c in
+                                   counts[:as_of - first + 1]], dtype=float),
                   population=pops,
                   target=_target(where, item.get("target"), calendar),
                   months_after_as_of=last - as_of)
 
 
-def _counts(where: str, value: object) -> list[int]:
+def _counts(where: str, value: object) -> list[int | None]:
     if not isinstance(value, list) or not value:
         raise DataError(f"{where}: 'counts' must be a non-empty list of monthly counts.", HINT)
-    out = []
+    out: list[int | None] = []
     for k, v in enumerate(value):
+        if v is None:  # a month not held: a gap, never a zero (METHOD 2.9)
+            out.append(None)
+            continue
         ok = isinstance(v, int | float) and not isinstance(v, bool) and math.isfinite(v)
         if not ok or v < 0 or float(v) != int(v):
             raise DataError(f"{where}: 'counts' item {k} is {v!r}; every month needs a whole "
-                            "number of 0 or more (no gaps: write 0 for a month with none).",
-                            HINT)
+                            "number of 0 or more, or null for a month not held (write 0 for "
+                            "a month held with none).", HINT)
         out.append(int(v))
     return out
 
@@ -206,8 +168,9 @@ def _populations(where: str, value: object) -> dict[str, float]:
     if not isinstance(value, dict) or not value:
         raise DataError(f"{where}: a rate per 1,000 needs 'population_by_fy' (e.g. "
                         '{"2009/10": 86800}), in the series or at the top level.', HINT)
+    # A null population is one not known: a rate needing it says so (Series.exposure).
     return {_fy(where, "population_by_fy", k): _number(where, f"population_by_fy {k}", v, True)
-            for k, v in value.items()}
+            for k, v in value.items() if v is not None}
 
 
 def _target(where: str, value: object, calendar: dict[str, Any]) -> Target | None:

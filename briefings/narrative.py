@@ -4,11 +4,15 @@ One sentence per indicator: subject + change (J1, or the trend J2 when the chang
 significant, with J2's context) + connective + the long-term trend against the target (J3).
 Surveys: subject + J5 + position against the target. Thin data gets honest wording. Identical
 judgements for neighbouring indicators are merged ("This applies similarly to ..."). The word
-"significantly" appears only through a J1 band or J5 phrase whose test held.
+"significantly" appears only through a J1 band or J5 phrase whose test held. With gaps (METHOD
+2.9) the sentence says what J1 rests on ("based on 10 matched months"), or, with no J1, gives
+the latest month against a year earlier and the latest 12-month total, and says why there is
+no trend judgement.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,27 +66,71 @@ def describe_series(out: dict[str, Any], subject: str) -> Sentence:
     polarity, phrases = out["polarity"], out["phrases"]
     flags = {f["code"] for f in out.get("flags", [])}
     yoy = out.get("yoy")
+    no_trend = flag_reason(out, "no_trend_gaps")
+    if yoy is None and "too_many_gaps_for_period_change" in flags:
+        return _sentence(subject, "; ".join(gap_parts(out, no_trend)))
     if yoy is None:
         return _sentence(subject, "has too few months of figures to judge a change yet (24 are "
                          "needed)")
+    matched = (f" (based on {yoy['matched_months']} matched months)"
+               if "matched_months" in flags else "")
     if yoy.get("small_counts"):
         head = (f"numbered {yoy['count_current']:,} in the latest 12 months against "
-                f"{yoy['count_previous']:,} in the 12 before, "
+                f"{yoy['count_previous']:,} in the 12 before{matched}, "
                 + ("a significant change" if yoy["significant"] else "too few to call a "
                    "change"))
-        return _sentence(subject, head)
+        return _sentence(subject, head + (f"; {no_trend}" if no_trend else ""))
     if phrases.get("context"):
         head = f", {phrases['context']}"
     elif yoy["significant"] or phrases.get("trend") in (None, "no clear trend"):
         head = f"is {phrases['yoy']}"
     else:
         head = f"is {phrases['trend']}"
+    head += matched
     target = phrases.get("target")
     if target and "trend_window_shortened" in flags:
         target += " (judged on fewer than 36 months)"
     predicate = _join(head, _tone(head, polarity), target,
                       0 if not target else (1 if " not " not in target else -1))
-    return _sentence(subject, predicate)
+    return _sentence(subject, predicate + (f"; {no_trend}" if no_trend else ""))
+
+
+def flag_reason(out: dict[str, Any], code: str) -> str | None:
+    """A flag's message as a clause ('no trend judgement: ...'), or None without the flag."""
+    for f in out.get("flags", []):
+        if f["code"] == code:
+            return _lower_first(f["message"].rstrip("."))
+    return None
+
+
+def same_month_words(same: dict[str, Any], show: Callable[[int], str] = "{:,}".format) -> str:
+    """'2025-04: 31 against 24 in 2024-04 (not a significant change)' (`show` writes a count)."""
+    year, month = same["month"].split("-")
+    verdict = "a significant change" if same["significant"] else "not a significant change"
+    return (f"{same['month']}: {show(same['count_current'])} against "
+            f"{show(same['count_previous'])} in {int(year) - 1}-{month} ({verdict})")
+
+
+def latest_twelve_words(latest: dict[str, Any]) -> str:
+    """'latest 12 months: 1,234 (2025-01 to 2025-12)'."""
+    return f"latest 12 months: {latest['total']:,} ({latest['first']} to {latest['last']})"
+
+
+def gap_parts(out: dict[str, Any], no_trend: str | None) -> list[str]:
+    """The clauses of a series whose gaps leave no J1 (METHOD 2.9)."""
+    parts = ["cannot be compared with the 12 months before (too many months are not held)"]
+    if out.get("same_month_last_year"):
+        parts.append(same_month_words(out["same_month_last_year"]))
+    if out.get("latest_12_months"):
+        parts.append(latest_twelve_words(out["latest_12_months"]))
+    trend, target = out["phrases"].get("trend"), out["phrases"].get("target")
+    if trend:
+        parts.append(f"the trend is {'unclear' if trend == 'no clear trend' else trend}")
+    if target:
+        parts.append(target)
+    if no_trend:
+        parts.append(no_trend)
+    return parts
 
 
 def describe_survey(out: dict[str, Any], subject: str) -> Sentence:

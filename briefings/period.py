@@ -48,12 +48,14 @@ class PeriodChange:
     small_counts: bool  # a count below settings.small_count_threshold: say counts, not %
     value_ci_current: list[float]  # Byar's (count >= 10) or exact interval of the value
     value_ci_previous: list[float]
+    matched_months: int  # calendar months compared (METHOD 2.9): all of the window without gaps
 
 
 def compare_periods(current: ArrayLike, previous: ArrayLike,
                     exposure_current: ArrayLike, exposure_previous: ArrayLike,
                     months: tuple[list[str], list[str]], settings: MethodSettings) -> PeriodChange:
-    """J1 on two windows of monthly counts paired by calendar month, with monthly exposures."""
+    """J1 on two windows of monthly counts paired by calendar month, with monthly exposures
+    (with gaps, only the calendar months held in both windows are passed: METHOD 2.9)."""
     cur = np.asarray(current, dtype=float)
     prev = np.asarray(previous, dtype=float)
     c1, c2 = int(round(cur.sum())), int(round(prev.sum()))
@@ -81,7 +83,8 @@ def compare_periods(current: ArrayLike, previous: ArrayLike,
         p_value=p_value, significant=False, direction=direction, band="stable",
         small_counts=min(c1, c2) < settings.small_count_threshold,
         value_ci_current=[b / e1 for b in count_interval(c1, level)],
-        value_ci_previous=[b / e2 for b in count_interval(c2, level)])
+        value_ci_previous=[b / e2 for b in count_interval(c2, level)],
+        matched_months=len(cur))
     return decide_change(change, p_value, settings)
 
 

@@ -94,17 +94,18 @@ def theil_sen_horizon(as_of: int, target_start: int) -> float:
 
 def build_projection(model: TrendModel, window_values: ArrayLike,
                      window_months: Sequence[int], target_months: Sequence[int],
-                     target_exposures: ArrayLike, latest_r12_value: float,
+                     target_exposures: ArrayLike, latest_r12_value: float | None,
                      slope_per_year: float | None, baseline_value: float | None,
                      target_value: float | None, polarity: str, labels: list[str],
                      settings: MethodSettings) -> Projection:
-    """J3 projection, target judgement and secondary projections for one series."""
+    """J3 projection, target judgement and secondary projections for one series (no Theil-Sen
+    line without the latest 12-month value, which a gap there leaves unknown)."""
     value, low, high = project_model(model, target_months, target_exposures,
                                      settings.confidence_level)
     meets, confidence = judge_target(value, low, high, target_value, polarity)
     horizon = theil_sen_horizon(model.as_of, int(target_months[0]))
     theil_sen = (latest_r12_value + 12.0 * slope_per_year * horizon
-                 if slope_per_year is not None else None)
+                 if slope_per_year is not None and latest_r12_value is not None else None)
     secondary = Secondary(
         ols_linear_seasonal_projected_value=project_ols_seasonal(
             window_values, window_months, target_months, model.fit.seasonal_terms),

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from briefings import narrative
 from briefings.chart_axis import runs
 from briefings.charts import ChartData, draw_indicator_chart, draw_survey_chart, visible_context
 from briefings.inputs import SeriesSpec
@@ -90,16 +91,26 @@ def _shower(spec: SeriesSpec, suppress_below: int):  # type: ignore[no-untyped-d
 
 
 def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # type: ignore[no-untyped-def]
-    facts = [Fact(f"Latest month ({spec.months[-1]})", show(spec.values[-1]))]
+    latest = spec.values[-1]
+    facts = [Fact(f"Latest month ({spec.months[-1]})",
+                  "no figure (the month is not held)" if latest is None else show(latest))]
     yoy = out.get("yoy")
+    codes = {f["code"] for f in out.get("flags", [])}
     if yoy:
         change = (f"{yoy['pct_change']:+.1f}%" if yoy.get("pct_change") is not None
                   and not yoy.get("small_counts") else "counts too small for a %")
         verdict = "significant" if yoy["significant"] else "not significant"
+        matched = (f", based on {yoy['matched_months']} matched months"
+                   if "matched_months" in codes else "")
         facts.append(Fact("Latest 12 months", f"{show(yoy['count_current'])}, against "
-                          f"{show(yoy['count_previous'])} in the 12 months before ({change}; "
-                          f"{verdict}, {p_text(yoy['p_value'])})"))
+                          f"{show(yoy['count_previous'])} in the 12 months before{matched} "
+                          f"({change}; {verdict}, {p_text(yoy['p_value'])})"))
+    else:
+        facts += gap_facts(out, show)
     mk = (out.get("mann_kendall") or {}).get("current")
+    no_trend = narrative.flag_reason(out, "no_trend_gaps")
+    if no_trend:
+        facts.append(Fact("Trend", no_trend))
     if mk:
         facts.append(Fact(f"Trend ({mk['window_months'][0]} to {mk['window_months'][1]})",
                           f"{TREND_WORDS.get(mk['trend'], mk['trend'])} ({p_text(mk['p'])}); "
@@ -120,6 +131,18 @@ def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # 
     if spc:
         facts.append(Fact("Latest month against normal variation",
                           SPC_FACTS.get(spc["latest_point_type"], spc["latest_point_type"])))
+    return facts
+
+
+def gap_facts(out: dict[str, Any], show) -> list[Fact]:  # type: ignore[no-untyped-def]
+    """With no J1 for gaps (METHOD 2.9): the month against a year earlier, the latest 12."""
+    facts = []
+    same, latest = out.get("same_month_last_year"), out.get("latest_12_months")
+    if same:
+        facts.append(Fact("Same month a year earlier", narrative.same_month_words(same, show)))
+    if latest and "too_many_gaps_for_period_change" in {f["code"] for f in out["flags"]}:
+        facts.append(Fact("Latest 12 months", f"{show(latest['total'])} ({latest['first']} "
+                          f"to {latest['last']})"))
     return facts
 
 

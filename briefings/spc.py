@@ -51,6 +51,8 @@ class SpcChart:
     any_concern_last6: bool  # within the latest settings.spc_recent_points points
     any_improvement_last6: bool
     assurance_vs_monthly_target: str | None  # consistent_pass / consistent_fail / inconsistent
+    months: list[str]  # the month of each point (held months only, METHOD 2.9)
+    baseline_start: str  # first month of the baseline the limits are computed on
 
 
 def xmr_limits(values: ArrayLike, sigma: float = 2.66, screen: bool = False,
@@ -158,8 +160,10 @@ def assurance(limits: Limits, target: float | None, polarity: str) -> str | None
 
 
 def build_chart(values: ArrayLike, window: list[str], description: str, polarity: str,
-                monthly_target: float | None, settings: MethodSettings) -> SpcChart:
-    """J4 for one series of points: limits (primary and screened), labels, summary, assurance."""
+                monthly_target: float | None, settings: MethodSettings,
+                months: list[str]) -> SpcChart:
+    """J4 for one series of points (one per month of `months`, the first starting the
+    baseline): limits (primary and screened), labels, summary, assurance."""
     y = [float(v) for v in np.asarray(values, dtype=float)]
     screened = xmr_limits(y, settings.spc_limit_sigma, True, settings.spc_screen_factor)
     limits = (screened if settings.spc_screening
@@ -172,4 +176,5 @@ def build_chart(values: ArrayLike, window: list[str], description: str, polarity
         special_cause_type=labels, point_type=kinds, latest_special_cause_type=labels[-1],
         latest_point_type=kinds[-1], any_concern_last6="special_cause_concern" in recent,
         any_improvement_last6="special_cause_improvement" in recent,
-        assurance_vs_monthly_target=assurance(limits, monthly_target, polarity))
+        assurance_vs_monthly_target=assurance(limits, monthly_target, polarity),
+        months=months, baseline_start=months[0])

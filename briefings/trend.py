@@ -43,6 +43,7 @@ class SeasonalTrend:
     slope_per_year: float  # seasonal Sen slope: change of the monthly value per year
     intercept: float
     window_months: list[str]
+    held_months: int  # months of the window held (METHOD 2.9: gaps are left out, never zeros)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,7 @@ class TrendFit:
     p_value: float
     significant: bool
     direction: str  # "down", "up", or "none" when not significant
+    held_months: int  # months of the window held and fitted (METHOD 2.9)
 
 
 @dataclass(frozen=True)
@@ -82,12 +84,18 @@ class TrendModel:
 
 def detect_seasonal_trend(values: ArrayLike, window: list[str],
                         settings: MethodSettings) -> SeasonalTrend:
-    """J2: `pymannkendall.seasonal_test(values, period=12, alpha)` on whole years of values."""
-    r = mk.seasonal_test(np.asarray(values, dtype=float), period=12, alpha=settings.alpha)
+    """J2: `pymannkendall.seasonal_test(values, period=12, alpha)` on whole years of values.
+
+    A month not held is NaN: pymannkendall leaves it out of its season's S, variance and
+    slopes, and keeps the other years in their places (METHOD 2.9).
+    """
+    y = np.asarray(values, dtype=float)
+    r = mk.seasonal_test(y, period=12, alpha=settings.alpha)
     return SeasonalTrend(
         trend=str(r.trend), h=bool(r.h), p=float(r.p), z=float(r.z), Tau=float(r.Tau),
         s=float(r.s), var_s=float(r.var_s), slope_per_year=float(r.slope),
-        intercept=float(r.intercept), window_months=window)
+        intercept=float(r.intercept), window_months=window,
+        held_months=int(np.count_nonzero(~np.isnan(y))))
 
 
 def trend_phrase(result: SeasonalTrend | None) -> str | None:
@@ -106,16 +114,19 @@ def design_matrix(months: Sequence[int], as_of: int, seasonal: bool) -> np.ndarr
 
 
 def fit_trend(counts: ArrayLike, exposures: ArrayLike, months: Sequence[int],
-              window: list[str], settings: MethodSettings) -> TrendModel | None:
+              window: list[str], settings: MethodSettings,
+              as_of: int | None = None) -> TrendModel | None:
     """J3: fit M1 (trend + month effects) and M0 (trend); keep month effects per METHOD 2.4.
 
-    Returns None when the window holds no events at all (nothing to fit).
+    `months` are the held months of the window (with gaps, fewer than the window's); the
+    trend term is measured from `as_of` (the last of `months` when not given). Returns None
+    when the window holds no events at all (nothing to fit).
     """
     y = np.asarray(counts, dtype=float)
     if y.sum() <= 0:
         return None
     offset = np.log(np.asarray(exposures, dtype=float))
-    as_of = int(months[-1])
+    as_of = int(months[-1]) if as_of is None else as_of
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         m0 = _fit(y, design_matrix(months, as_of, False), offset)
@@ -145,7 +156,8 @@ def fit_trend(counts: ArrayLike, exposures: ArrayLike, months: Sequence[int],
         seasonal_factors_apr_to_mar=seasonal_factors(params, keep),
         beta_log_per_year=beta, annual_pct_change=math.expm1(beta) * 100.0, phi=phi,
         phi_used=phi_used, se_beta=se, z=z, p_value=p, significant=significant,
-        direction=("down" if beta < 0 else "up") if significant else "none")
+        direction=("down" if beta < 0 else "up") if significant else "none",
+        held_months=len(y))
     return TrendModel(fit=fit, params=params, cov=cov, as_of=as_of, warned=warned)
 
 

@@ -33,7 +33,10 @@ FILES = ("example-input.json", "example-expected.json")
 
 SKIPPED = {"_versions", "_about"}
 EXTRA_KEYS = {"flags", "settings", "small_counts", "value_ci_current", "value_ci_previous",
-              "fitted_monthly", "projected_monthly"}
+              "fitted_monthly", "projected_monthly",
+              # METHOD 2.9 (gaps): at their no-gap values here, see tests/test_assess_gaps.py
+              "matched_months", "same_month_last_year", "latest_12_months", "held_months",
+              "fitted_months", "months", "baseline_start"}
 GLM_PARTS = (".trend_glm.", ".projection.projected_value", ".projection.ci95_", ".spc.")
 CLOSED_FORM = {"rel": 1e-9, "abs": 1e-12}
 GLM = {"rel": 1e-6, "abs": 1e-12}

@@ -33,9 +33,10 @@ from data.errors import DataError
 def assess_command(config: Config, input_file: Path, out: Path | None) -> None:
     """Period change, trends, projection to target, SPC and survey change for INPUT.json.
 
-    INPUT.json holds "series" (monthly counts with unit, polarity, as-of month and target)
-    and "surveys" (two waves each), as in tests/golden/example-input.json; the answer has the
-    layout of tests/golden/example-expected.json.
+    INPUT.json holds "series" (monthly counts with unit, polarity, as-of month and target;
+    null for a month not held) and "surveys" (two waves each), as in
+    tests/golden/example-input.json; the answer has the layout of
+    tests/golden/example-expected.json.
     """
     from briefings.assess import assess  # statistics: loaded when asked, not for --help
 

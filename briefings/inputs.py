@@ -98,8 +98,9 @@ def cut_series(spec: SeriesSpec, by_month: dict[str, tuple[float, str]], month: 
     spec.values = [by_month[m][0] if m in by_month else None for m in spec.months]
     missing = [m for m in spec.months if m not in by_month]
     if missing:
-        spec.notes.append(f"No figures for {as_ranges(missing)} ({len(missing)} months): "
-                          "those months are gaps, not zeros.")
+        n = len(missing)
+        spec.notes.append(f"No figures for {as_ranges(missing)} ({n} month{'s' * (n > 1)}): "
+                          "a missing month is a gap, not a zero.")
     spec.source = ", ".join(sorted({by_month[m][1] for m in held}))
 
 

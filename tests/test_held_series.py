@@ -84,5 +84,5 @@ def test_a_series_keeps_its_gaps_as_none_and_notes_them() -> None:
     cut_series(spec, by_month, "2021-12")
     assert spec.months == YEAR
     assert spec.values[4] is None and spec.values[5] is None and spec.values[6] == 6.0
-    assert spec.notes == ["No figures for 2021-05..2021-06 (2 months): those months are gaps, "
-                          "not zeros."]
+    assert spec.notes == ["No figures for 2021-05..2021-06 (2 months): a missing month is a "
+                          "gap, not a zero."]

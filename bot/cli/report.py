@@ -145,7 +145,7 @@ def partnership_coverage(coverage: dict[str, Any]) -> None:
     if not coverage["home_forces"]:
         out.print("Home force: none yet (no police.uk rows placed in its LSOAs)")
         return
-    how = ("named in its file" if coverage["named_in_file"]
+    how = ("named in the partnership file" if coverage["named_in_file"]
            else "placing at least 10% of the rows in its LSOAs")
     out.print("Home force" + ("s" if len(coverage["home_forces"]) > 1 else "") + f" ({how}): "
               + ", ".join(weight(f) for f in coverage["home_forces"]))

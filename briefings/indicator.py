@@ -28,15 +28,18 @@ def latest_month(db: sqlite_utils.Database, pid: str, indicator: str, area: str)
     return max((r.month for r in rows), default=None)
 
 
-def held_as_of(db: sqlite_utils.Database, pid: str, area: str, held: list[str],
-               months: list[str]) -> str:
+def held_as_of(held: list[str], months: list[str], where: str) -> str:
     """The latest held month with a figure in the series (`months`): what an answer with no
     month asked for is as of. Rows that other forces place after it never make a later month
-    held (METHOD 2.9); NotHeld when no month of the series is held."""
+    held (METHOD 2.9). A DataError when no month of the series is held (then the partnership's
+    own indicator of the same words may answer: handlers/indicator.py)."""
     within = set(held)
     latest = max((m for m in months if m in within), default=None)
     if latest is None:
-        raise not_held(db, pid, max(months), held, area)
+        raise DataError(f"No figures for {where} in a month held for the partnership"
+                        + (f" (the latest held is {held[-1]})." if held else ": none is held."),
+                        "Import the home force's police.uk files with `cspbot ingest police-uk "
+                        "FILES`.")
     return latest
 
 
@@ -71,7 +74,7 @@ def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month:
             raise DataError(f"No figures for {where}" + (f" up to {month}" if month else "")
                             + "." + (f" The first figures are after {month}; the latest is "
                                      f"{latest}." if latest else " Import some first."))
-        as_of = month or held_as_of(db, pid, area, held, [r.month for r in rows])
+        as_of = month or held_as_of(held, [r.month for r in rows], where)
         if meta["kind"] == "local" and as_of not in {r.month for r in rows}:
             raise DataError(f"No figures for {where} for {as_of}: its latest is "
                             f"{max(r.month for r in rows)}.", "Ask for that month, or import "

@@ -164,6 +164,9 @@ def test_a_neighbours_spill_over_never_makes_a_home_force(cspbot, tmp_path: Path
     assert home_forces(db, "testtown") == []
     assert home_forces(db, "testtown", area="north") == [BETA]  # Otherville is Beta's
     assert months_held(db, "testtown") == []
+    assert ("Home force: none yet (no force places at least 10% of the rows in its LSOAs and "
+            "one row a month per LSOA; rows from other forces: Beta Police (100.0%, 1.0 rows a "
+            "month))") in cspbot("status", "-p", "testtown").stdout
     refused = cspbot("briefing", "-p", "testtown", "--month", "2021-03", "--out",
                      tmp_path / "out")
     assert refused.exit_code == 1

@@ -145,3 +145,8 @@ def test_a_briefing_for_a_month_in_a_gap_is_refused(both) -> None:
         "2022-10 and 2024-01; latest held: 2025-12.")
     assert "cspbot ingest police-uk FILES" in refused.value.hint
     assert require_held(both, "charnwood", "2022-10")[-1] == "2025-12"
+    # the Daventry 2022-05: Northamptonshire's file is missing; a cross-border row of
+    # Leicestershire's in a Daventry LSOA that month never makes it held
+    with pytest.raises(NotHeld, match="Northamptonshire Police's files for 2022-04 to 2023-12 "
+                       "are not in the store. Nearest held months: 2022-03 and 2024-01"):
+        require_held(both, pid_of("Daventry"), "2022-05")

@@ -1,5 +1,8 @@
 """One indicator in one area, judged as the briefing judges it: what `/csp burglary` answers.
 
+The month asked for must be held for the partnership (METHOD 2.9, data/held.py); without one,
+the answer is as of the latest held month with a figure.
+
 This is the costly part (statistics and a chart, ~150 ms); briefings/answers.py decides when
 it runs and keeps what it says.
 """
@@ -20,13 +23,30 @@ from briefings.method import MethodSettings
 from briefings.model import Section
 from briefings.sections import make_section
 from data import briefing_data as store
+from data.coverage import months_held
 from data.errors import DataError
+from data.held import not_held
 from data.values import partnership_values
 
 
 def latest_month(db: sqlite_utils.Database, pid: str, indicator: str, area: str) -> str | None:
     rows = partnership_values(db, pid, area, indicator)
     return max((r.month for r in rows), default=None)
+
+
+def held_as_of(held: list[str], months: list[str], where: str) -> str:
+    """The latest held month with a figure in the series (`months`): what an answer with no
+    month asked for is as of. Rows that other forces place after it never make a later month
+    held (METHOD 2.9). A DataError when no month of the series is held (then the partnership's
+    own indicator of the same words may answer: handlers/indicator.py)."""
+    within = set(held)
+    latest = max((m for m in months if m in within), default=None)
+    if latest is None:
+        raise DataError(f"No figures for {where} in a month held for the partnership"
+                        + (f" (the latest held is {held[-1]})." if held else ": none is held."),
+                        "Import the home force's police.uk files with `cspbot ingest police-uk "
+                        "FILES`.")
+    return latest
 
 
 def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month: str | None,
@@ -51,14 +71,24 @@ def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month:
             raise DataError(f"No survey results for {where} yet.")
         as_of = spec.waves[-1]["fieldwork_end"]
     else:
+        held = months_held(db, pid, area)
+        if month is not None and month not in held:
+            raise not_held(db, pid, month, held, area)
         rows = partnership_values(db, pid, area, indicator, end=month)
+        if not rows and month is None:
+            held_as_of(held, [], where)  # raises: no month held has a figure of the series
         if not rows:
-            held = latest_month(db, pid, indicator, area)
+            latest = latest_month(db, pid, indicator, area)
             raise DataError(f"No figures for {where}" + (f" up to {month}" if month else "")
                             + "." + (f" The first figures are after {month}; the latest is "
-                                     f"{held}." if held else " Import some first."))
-        as_of = month or max(r.month for r in rows)
-        cut_series(spec, {r.month: (r.value, r.source) for r in rows}, as_of)
+                                     f"{latest}." if latest else " Import some first."))
+        as_of = month or held_as_of(held, [r.month for r in rows], where)
+        if meta["kind"] == "local" and as_of not in {r.month for r in rows}:
+            raise DataError(f"No figures for {where} for {as_of}: its latest is "
+                            f"{max(r.month for r in rows)}.", "Ask for that month, or import "
+                            "the partnership's figures with `cspbot ingest values FILE.csv`.")
+        cut_series(spec, {r.month: (r.value, r.source) for r in rows if r.month <= as_of},
+                   as_of)
         note_left_out(db, pid, spec)
         note_context(db, pid, spec)
     document, used = assess_input([spec], {area: store.population(db, pid, area)})

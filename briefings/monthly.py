@@ -25,6 +25,7 @@ from briefings.narrative import conclusions
 from briefings.sections import make_section
 from data import briefing_data as store
 from data.errors import DataError
+from data.held import require_held
 from data.partnerships import resolve_partnership
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -42,11 +43,13 @@ def build_monthly(db: sqlite_utils.Database, partnership: str | None, month: str
 
     `since` (ISO time) is when the previous briefing went out: action updates and revised
     figures after it are listed. By default, the last published briefing of an earlier month,
-    or the start of `month`.
+    or the start of `month`. A month that is not held for the partnership is refused
+    (data/held.py's NotHeld, a DataError naming the nearest held months).
     """
     if not MONTH.match(month or ""):
         raise DataError(f"'{month}' is not a month: write it as YYYY-MM, e.g. 2010-03.")
     pid = resolve_partnership(db, partnership)
+    require_held(db, pid, month)  # never older judgements under a newer title (METHOD 2.9)
     head = store.partnership_head(db, pid)
     specs = choose_series(db, pid, month)
     if not specs:

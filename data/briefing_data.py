@@ -14,6 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
+from data.coverage import held_months, home_forces
 from data.partnerships import area_condition
 from data.queries import month_range
 
@@ -138,23 +139,28 @@ def record_briefing(db: sqlite_utils.Database, pid: str, month: str,
 def data_ready(db: sqlite_utils.Database, pid: str, month: str) -> tuple[bool, list[str]]:
     """Is `month` in the store for every source the partnership's briefing reads?
 
-    Returns (ready, what is missing), e.g. (False, ["police.uk figures for 2025-03",
-    "domestic-burglary (kettering) for 2025-03"]).
+    The month must be held (METHOD 2.9, data/coverage.py): every police.uk home force's street
+    file for it imported (rows other forces place in the partnership's LSOAs never make it
+    held), and each of its own series of the past year given a value for it.
+    Returns (ready, what is missing), e.g. (False, ["police.uk figures for 2025-03
+    (Northamptonshire Police's file is not in the store yet)", "domestic-burglary (kettering)
+    for 2025-03"]).
     """
     missing = []
-    condition, params = area_condition(db, pid, pid)
+    forces = home_forces(db, pid)
+    police = held_months(db, pid, forces) if forces else []
     latest = max(filter(None, (
-        db.execute(f"SELECT MAX(month) FROM police_counts WHERE {condition}",
-                   params).fetchone()[0],
+        police[-1] if police else None,
         db.execute("SELECT MAX(month) FROM monthly_values WHERE partnership = ?",
                    (pid,)).fetchone()[0])), default=None)
     if latest is None:
         return False, [f"figures for {month} (none are held yet)"]
-    has_police = db.execute(f"SELECT 1 FROM police_counts WHERE {condition} LIMIT 1",
-                            params).fetchone()
-    if has_police and not db.execute(f"SELECT 1 FROM police_counts WHERE {condition} AND "
-                                     "month = ? LIMIT 1", [*params, month]).fetchone():
-        missing.append(f"police.uk figures for {month}")
+    lacking = [f for f in forces if not db.execute(
+        "SELECT 1 FROM police_months WHERE force = ? AND month = ?", (f, month)).fetchone()]
+    if lacking:
+        missing.append(f"police.uk figures for {month} ("
+                       + " and ".join(f"{f}'s file" for f in lacking)
+                       + f" {'is' if len(lacking) == 1 else 'are'} not in the store yet)")
     for indicator, area in db.execute(
             "SELECT DISTINCT indicator, area FROM monthly_values WHERE partnership = ? "
             "AND month < ? AND month >= ?", (pid, month, _months_before(month, 12))):

@@ -1,14 +1,20 @@
 """Data coverage on police.uk files (METHOD 2.9, "J0"): a partnership's home forces, the months
 held for it, and the force-months in which a force could not place an unusual share of its rows.
 
-Pure queries over `police_months`, `police_unplaced` and `police_counts`: nothing is stored, and
-no judgement uses these answers yet (docs/method.md, section 3); `cspbot status` shows them.
+Home forces are those the partnership file names (`forces`, stored in `partnerships.forces`), or
+else worked out from the rows placed in its LSOAs (`home_forces`). Incomplete months are worked
+out per force (`incomplete_months`) and stored in `police_incomplete` by every police.uk import
+(`record_incomplete_months`, in the import's transaction); `cspbot status` reads them from there.
+`months_held` is what every judgement asks: data/held.py refuses a month that is not held.
 """
 
 from __future__ import annotations
 
+import bisect
+import json
 import statistics
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable
+from dataclasses import asdict, astuple, dataclass
 from typing import Any
 
 import sqlite_utils
@@ -17,7 +23,8 @@ from data.catalogue import POLICE_TYPES
 from data.partnerships import area_condition
 from data.queries import month_range
 
-HOME_SHARE = 0.10  # a force placing at least this share of an area's rows is a home force
+HOME_SHARE = 0.10  # a force placing at least this share of an area's rows is a home force ...
+HOME_ROWS_PER_LSOA = 1.0  # ... when it also places this many rows a month per LSOA of the area
 INCOMPLETE_SHARE = 0.05  # an incomplete force-month has at least this share unplaced ...
 INCOMPLETE_TIMES_MEDIAN = 3.0  # ... at least this many times the force's median share ...
 XMR_LIMIT = 2.66  # ... and above mean + 2.66 x the mean moving range of the shares
@@ -59,13 +66,36 @@ def force_shares(db: sqlite_utils.Database, pid: str,
     return {force: n / total for force, n in per_month.items()}
 
 
+def named_forces(db: sqlite_utils.Database, pid: str) -> list[str]:
+    """The home forces the partnership file names (`forces`); [] when it names none."""
+    row = db.execute("SELECT forces FROM partnerships WHERE id = ?", (pid,)).fetchone()
+    return list(json.loads(row[0])) if row and row[0] else []
+
+
+def lsoa_count(db: sqlite_utils.Database, pid: str, area: str | None = None) -> int:
+    """How many LSOAs of the area (the partnership when None) any force placed a row in."""
+    condition, params = area_condition(db, pid, area or pid)
+    return int(db.execute(f"SELECT COUNT(DISTINCT lsoa) FROM police_counts WHERE {condition}",
+                          params).fetchone()[0])
+
+
 def home_forces(db: sqlite_utils.Database, pid: str, named: list[str] | None = None,
                 area: str | None = None) -> list[str]:
-    """The partnership's home forces: those its file names (`named`), or else every force that
-    places at least 10 % of the rows in its LSOAs. Empty when no police.uk row is placed there."""
+    """The partnership's home forces: those named (`named`, else its file's `forces`), or else
+    every force that places at least 10 % of the rows in its LSOAs and, on average, at least
+    one row a month per LSOA of the area (its LSOAs where any force placed a row). The second
+    rule keeps a neighbour's spill-over out when the home force's files are not loaded: with
+    only Leicestershire's files, Leicestershire places 0.4 rows a month in 12 LSOAs of
+    Kettering (0.03 each), against 5 to 19 per LSOA in each of its own nine partnerships.
+    Empty when no police.uk row is placed there."""
+    named = named or named_forces(db, pid)
     if named:
         return list(named)
-    return sorted(f for f, share in force_shares(db, pid, area).items() if share >= HOME_SHARE)
+    per_month = rows_per_month(db, pid, area)
+    total = sum(per_month.values())
+    lsoas = lsoa_count(db, pid, area) if per_month else 0
+    return sorted(f for f, n in per_month.items()
+                  if n / total >= HOME_SHARE and n >= HOME_ROWS_PER_LSOA * lsoas)
 
 
 def held_months(db: sqlite_utils.Database, pid: str, forces: list[str] | None = None,
@@ -81,6 +111,27 @@ def held_months(db: sqlite_utils.Database, pid: str, forces: list[str] | None = 
         "HAVING COUNT(DISTINCT force) = ? ORDER BY month", [*forces, len(set(forces))])]
 
 
+def months_held(db: sqlite_utils.Database, pid: str, area: str | None = None) -> list[str]:
+    """The months held for the partnership (METHOD 2.9), in order: those for which every home
+    force's street file has been imported (the partnership's home forces, for any of its
+    areas), and those for which the partnership's own monthly values exist (in `area`, when
+    given). A partnership with no police.uk home force (the demo) is held where its values are."""
+    forces = home_forces(db, pid)
+    held = set(held_months(db, pid, forces)) if forces else set()
+    where, params = ("AND area = ?", [pid, area]) if area else ("", [pid])
+    held.update(r[0] for r in db.execute(
+        f"SELECT DISTINCT month FROM monthly_values WHERE partnership = ? {where}", params))
+    return sorted(held)
+
+
+def nearest_held(months: list[str], month: str) -> tuple[str | None, str | None]:
+    """(the latest of the sorted `months` before `month`, the earliest after it); None where
+    there is none."""
+    i = bisect.bisect_left(months, month)
+    j = bisect.bisect_right(months, month)
+    return (months[i - 1] if i > 0 else None), (months[j] if j < len(months) else None)
+
+
 def gaps(months: list[str]) -> list[str]:
     """The months between the first and last of `months` that are not among them."""
     if not months:
@@ -90,9 +141,10 @@ def gaps(months: list[str]) -> list[str]:
 
 
 def incomplete_months(db: sqlite_utils.Database, force: str) -> list[IncompleteMonth]:
-    """The force's incomplete months (METHOD 2.9): the share of rows with no location is at
-    least 5 %, at least three times the force's median share over its held months, and above
-    the upper process limit (mean + 2.66 x mean moving range) of those shares, in month order."""
+    """The force's incomplete months (METHOD 2.9), worked out now: the share of rows with no
+    location is at least 5 %, at least three times the force's median share over its held
+    months, and above the upper process limit (mean + 2.66 x mean moving range) of those
+    shares, in month order."""
     rows = db.execute(
         "SELECT m.month, m.rows, COALESCE((SELECT SUM(u.count) FROM police_unplaced u "
         "WHERE u.force = m.force AND u.month = m.month), 0) FROM police_months m "
@@ -110,19 +162,42 @@ def incomplete_months(db: sqlite_utils.Database, force: str) -> list[IncompleteM
             and share > upper]
 
 
+def record_incomplete_months(db: sqlite_utils.Database, forces: Iterable[str]) -> None:
+    """Work out again and store each force's incomplete months (`police_incomplete`): called
+    by every police.uk import, in its transaction, for the forces whose files it changed."""
+    for force in sorted(set(forces)):
+        db.execute("DELETE FROM police_incomplete WHERE force = ?", (force,))
+        db.conn.executemany("INSERT INTO police_incomplete VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [astuple(i) for i in incomplete_months(db, force)])
+
+
+def stored_incomplete_months(db: sqlite_utils.Database,
+                             force: str | None = None) -> list[IncompleteMonth]:
+    """The incomplete months the imports stored (of one force, or of all), by force and month."""
+    where, params = ("WHERE force = ?", [force]) if force else ("", [])
+    return [IncompleteMonth(*row) for row in db.execute(
+        "SELECT force, month, unplaced, rows, share, usual_share, usual_unplaced FROM "
+        f"police_incomplete {where} ORDER BY force, month", params)]
+
+
 def every_incomplete_month(db: sqlite_utils.Database) -> dict[str, list[IncompleteMonth]]:
-    """Each force in the store -> its incomplete months (an empty list when none)."""
-    forces = [r[0] for r in db.execute("SELECT DISTINCT force FROM police_months ORDER BY 1")]
-    return {force: incomplete_months(db, force) for force in forces}
+    """Each force in the store -> its stored incomplete months (an empty list when none)."""
+    found: dict[str, list[IncompleteMonth]] = {
+        r[0]: [] for r in db.execute("SELECT DISTINCT force FROM police_months ORDER BY 1")}
+    for i in stored_incomplete_months(db):
+        found.setdefault(i.force, []).append(i)
+    return found
 
 
 def partnership_coverage(db: sqlite_utils.Database, pid: str,
                          named: list[str] | None = None) -> dict[str, Any]:
     """What `cspbot status --partnership` shows of J0: the forces placing rows in the
-    partnership's LSOAs, their shares and rows a month, its home forces, the months held
-    (first, latest, count, gaps) and its home forces' incomplete months among them."""
+    partnership's LSOAs, their shares and rows a month, its home forces (named in its file, or
+    worked out), the police.uk months held (first, latest, count, gaps) and its home forces'
+    stored incomplete months among them."""
     per_month = rows_per_month(db, pid)
     total = sum(per_month.values())
+    named = named or named_forces(db, pid)
     forces = home_forces(db, pid, named)
     held = held_months(db, pid, forces)
     within = set(held)
@@ -132,5 +207,5 @@ def partnership_coverage(db: sqlite_utils.Database, pid: str,
         "rows_per_month": {force: round(n, 1) for force, n in per_month.items()},
         "held": {"months": len(held), "first": held[0] if held else None,
                  "latest": held[-1] if held else None, "gaps": gaps(held)},
-        "incomplete": [asdict(i) for force in forces for i in incomplete_months(db, force)
+        "incomplete": [asdict(i) for force in forces for i in stored_incomplete_months(db, force)
                        if i.month in within]}

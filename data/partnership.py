@@ -57,11 +57,12 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path,
         report = LoadReport(p.id, p.name, created)
         db.execute(
             "INSERT INTO partnerships (id, name, formerly, time_zone, file, sha256, loaded_at, "
-            "as_of) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "as_of, forces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
             "name = excluded.name, formerly = excluded.formerly, time_zone = excluded.time_zone, "
             "file = excluded.file, sha256 = excluded.sha256, loaded_at = excluded.loaded_at, "
-            "as_of = excluded.as_of",
-            (p.id, p.name, p.formerly, p.time_zone, str(path.resolve()), sha, now(), p.as_of))
+            "as_of = excluded.as_of, forces = excluded.forces",
+            (p.id, p.name, p.formerly, p.time_zone, str(path.resolve()), sha, now(), p.as_of,
+             json.dumps(p.forces)))
         _write_areas(db, p)
         _write_indicators(db, p)
         _write_people_and_priorities(db, p)
@@ -180,6 +181,11 @@ def _warnings(db: sqlite_utils.Database, p: Partnership) -> list[str]:
             warnings.append(f"no police.uk figures for '{la}' yet: import police.uk files with "
                             "`cspbot ingest police-uk` (and check the name against "
                             "`cspbot status`).")
+    for force in p.forces:
+        if not db.execute("SELECT 1 FROM police_months WHERE force = ? LIMIT 1",
+                          (force,)).fetchone():
+            warnings.append(f"no police.uk file of '{force}' yet: no month is held until its "
+                            "files are imported with `cspbot ingest police-uk`.")
     return warnings
 
 

@@ -5,6 +5,8 @@ force already has replaces that force-month whole; the figures that changed are 
 local authority (e.g. "2021-03 Charnwood burglary 112 -> 113") and kept in `revisions`.
 A file whose content was already imported for its months changes nothing, and a file that
 changes before the run ends is refused (the SHA-256 stored is always that of the file as it is).
+Each force whose files changed has its incomplete months worked out again (data/coverage.py),
+in the same transaction.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from typing import Any
 import sqlite_utils
 
 from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
+from data.coverage import record_incomplete_months
 from data.db import write_transaction
 from data.errors import IngestError
 from data.sources import Skipped, Source, expand
@@ -125,6 +128,8 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                               hint="Give the *-street.csv files, their folders or the .zip "
                                    "archive from data.police.uk.")
         report.revisions = _record_revisions(db, before)
+        record_incomplete_months(db, {force for f in report.files if f.status != "unchanged"
+                                      for force in f.forces})
         for source in sources:  # none changed since it was read: what is stored is what is on disk
             source.check_unchanged()
     return report

@@ -1,7 +1,9 @@
 """`/csp briefing [YYYY-MM]`: a private preview of the monthly briefing.
 
 It is the same `build_monthly` that the scheduled post and `cspbot briefing` use; the preview is
-never recorded as published. Add `share` to post it in the channel.
+never recorded as published. Add `share` to post it in the channel. Without a month, it is the
+latest month held; a month that is not held is refused (METHOD 2.9, data/held.py), and so is
+`/csp briefing send` for one.
 """
 
 from __future__ import annotations
@@ -11,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 import sqlite_utils
 
 from data.errors import DataError
+from data.held import latest_held, require_held
 from data.partnership_sections import STATUSES
-from data.values import partnership_values
 from handlers import acl
 from handlers.args import MONTH, take_month
 from handlers.registry import command
@@ -62,6 +64,10 @@ def send_briefing(req: Request) -> Reply:
     elif rest:
         raise CspError(f"I don't know '{' '.join(rest)}' here.",
                        "/csp briefing send [YYYY-MM] [force REASON]")
+    try:
+        require_held(req.db, req.partnership, month)
+    except DataError as exc:
+        raise CspError(exc.message, exc.hint) from None
     where = "this channel" if req.ctx.channel else "every channel subscribed"
     text = (f"Sending the briefing for {month} to {where}. Each channel gets it once; "
             "`/csp deliveries` shows how it went.")
@@ -70,8 +76,9 @@ def send_briefing(req: Request) -> Reply:
 
 
 def latest_month(db: sqlite_utils.Database, pid: str) -> str:
-    """The latest month the partnership has monthly figures for."""
-    latest = max((r.month for r in partnership_values(db, pid)), default=None)
+    """The latest month held for the partnership (METHOD 2.9): its home forces' files, or its
+    own monthly figures. Rows another force places in its LSOAs never make a month held."""
+    latest = latest_held(db, pid)
     if latest is None:
         raise CspError("The store holds no monthly figures for this partnership yet, so there "
                        "is no briefing to preview.", "ask an admin to import figures "

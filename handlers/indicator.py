@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from briefings.answers import indicator_answer
 from data.errors import DataError
+from data.held import NotHeld
 from handlers.args import match_area, related_indicators, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Chart, CspError, Facts, Reply, Text
@@ -44,10 +45,13 @@ def show_indicator(req: Request) -> Reply:
 def judge(req: Request, indicator: str, area: str, month: str | None,
           typed: list[str]) -> tuple[Section, str]:
     """The indicator asked for; when it has no figures here, the partnership's own indicator
-    that the same words name (e.g. "violence" -> "violence with injury")."""
+    that the same words name (e.g. "violence" -> "violence with injury"). A month that is not
+    held for the partnership is refused (METHOD 2.9), whatever the indicator."""
     try:
         return indicator_answer(req.db, req.partnership, indicator, area, month,
                                  req.settings.method, req.settings.suppress_below)
+    except NotHeld:  # the month is not held for any indicator: say so, try no other
+        raise
     except DataError:
         for other in related_indicators(req.db, req.partnership, typed):
             if other != indicator:

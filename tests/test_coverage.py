@@ -5,11 +5,11 @@ them. The same against the real files is in test_coverage_real.py."""
 from __future__ import annotations
 
 import json
-import zlib
 from pathlib import Path
 
 import pytest
 from fakes.policeuk_import import ingest
+from fakes.street_files import partnership, street_file
 
 from data.coverage import (
     IncompleteMonth,
@@ -22,49 +22,8 @@ from data.coverage import (
 from data.db import open_db
 from data.queries import month_range
 
-HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
-          "LSOA name,Crime type,Last outcome category,Context")
 YEAR = month_range("2021-01", "2021-12")
 ALPHA, BETA = "Alpha Police", "Beta Police"
-PARTNERSHIP = """[partnership]
-id = "{pid}"
-name = "{pid} Community Safety Partnership"
-local_authorities = [{places}]
-
-[[agencies]]
-id = "council"
-name = "The council"
-kind = "council"
-
-[[priorities]]
-id = "burglary"
-name = "Burglary"
-leads = ["council"]
-indicators = ["burglary"]
-"""
-
-
-def street_file(folder: Path, force: str, month: str, placed: dict[str, int],
-                unplaced: int) -> Path:
-    """A police.uk street-level file: `placed[lsoa name]` burglaries in that LSOA (its code
-    made from the name) and `unplaced` with "No Location"."""
-    lines = [HEADER]
-    for name, n in placed.items():
-        code = f"E0{zlib.crc32(name.encode()) % 10**7:07d}"
-        lines += [f",{month},{force},{force},-1.0,52.6,On or near Main Street,{code},{name},"
-                  "Burglary,Under investigation,"] * n
-    lines += [f",{month},{force},{force},,,No Location,,,Burglary,Under investigation,"] * unplaced
-    slug = force.split()[0].lower()
-    path = folder / f"{month}-{slug}-street.csv"
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
-
-
-def partnership(folder: Path, pid: str, *places: str) -> Path:
-    path = folder / f"{pid}.toml"
-    path.write_text(PARTNERSHIP.format(pid=pid, places=", ".join(f'"{p}"' for p in places)),
-                    encoding="utf-8")
-    return path
 
 
 @pytest.fixture

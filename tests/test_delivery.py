@@ -330,7 +330,8 @@ def test_send_briefing_refuses_what_it_cannot_do(world: World,
                              env={**env, "SLACK_BOT_TOKEN": None})
     assert no_token.exit_code == 1 and "SLACK_BOT_TOKEN is not set" in no_token.output
     early = runner.invoke(cli, [*base[:-1], "2010-04", "--channel", "C0REFUSE"], env=env)
-    assert early.exit_code == 1 and "not all in the store yet" in early.output
+    assert early.exit_code == 1 and "2010-04 is not held for Kettering" in early.output
+    assert "The latest held month is 2010-03." in early.output  # METHOD 2.9
     assert world.fake.messages("C0REFUSE") == []
     sent = runner.invoke(cli, [*base, "--channel", "C0REFUSE", "--force", "--reason", "test"],
                          env=env)

@@ -5,7 +5,8 @@ It goes through the same ledger as the scheduled post (bot/delivery/deliver.py):
 already delivered to a channel is not posted again (the line says when it was, and how to
 re-send), a failed or interrupted one resumes after the last part that landed, and `--force
 --reason TEXT` posts it again as a new generation with the reason recorded. Channels are posted
-to in parallel, each at Slack's pace of one message a second.
+to in parallel, each at Slack's pace of one message a second. A month that is not held for the
+partnership (METHOD 2.9, data/held.py) is refused, `--allow-missing` or not.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from bot.services import Services
 from bot.slack.client import make_client
 from data.briefing_data import data_ready
 from data.errors import DataError
+from data.held import require_held
 from data.partnerships import resolve_partnership
 from data.subscriptions import active
 
@@ -41,7 +43,8 @@ WORKERS = 10
 @click.option("--force", is_flag=True, help="Post again where it was delivered (needs --reason).")
 @click.option("--reason", metavar="TEXT", help="Why it is sent again: kept in the delivery log.")
 @click.option("--allow-missing", is_flag=True, help="Post even though figures for the month "
-              "are missing, with a note of what is missing.")
+              "are missing, with a note of what is missing (a month that is not held at all "
+              "is refused all the same).")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per channel.")
 @click.pass_obj
 def send_briefing(config: Config, partnership: str, month: str, channel: str | None,
@@ -65,6 +68,7 @@ def send_briefing(config: Config, partnership: str, month: str, channel: str | N
 
     db = open_store(config)
     targets = _subscriptions(db, partnership, channel, subscription)
+    require_held(db, partnership, month)  # even with --allow-missing (METHOD 2.9)
     ready, missing = data_ready(db, partnership, month)
     note = None
     if not ready:

@@ -142,14 +142,17 @@ def partnership_coverage(coverage: dict[str, Any]) -> None:
     def weight(force: str) -> str:
         return f"{force} ({shares.get(force, 0):.1%}, {monthly.get(force, 0):,.1f} rows a month)"
 
+    others = [weight(f) for f in shares if f not in coverage["home_forces"]]
     if not coverage["home_forces"]:
-        out.print("Home force: none yet (no police.uk rows placed in its LSOAs)")
+        out.print("Home force: none yet (" + (
+            "no force places at least 10% of the rows in its LSOAs and one row a month per "
+            f"LSOA; rows from other forces: {', '.join(others)})" if others
+            else "no police.uk rows placed in its LSOAs)"))
         return
-    how = ("named in its file" if coverage["named_in_file"]
+    how = ("named in the partnership file" if coverage["named_in_file"]
            else "placing at least 10% of the rows in its LSOAs")
     out.print("Home force" + ("s" if len(coverage["home_forces"]) > 1 else "") + f" ({how}): "
               + ", ".join(weight(f) for f in coverage["home_forces"]))
-    others = [weight(f) for f in shares if f not in coverage["home_forces"]]
     if others:
         out.print(f"  rows from other forces: {', '.join(others)}")
     held = coverage["held"]

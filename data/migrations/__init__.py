@@ -29,6 +29,7 @@ from data.migrations import (
     m0008_partnership_as_of,
     m0009_audit_chain,
     m0010_chat_commands,
+    m0011_home_forces_and_incomplete_months,
     m0013_context_notes,
 )
 
@@ -43,6 +44,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0008_partnership_as_of,
     m0009_audit_chain,
     m0010_chat_commands,
+    m0011_home_forces_and_incomplete_months,
     m0013_context_notes,
 )
 

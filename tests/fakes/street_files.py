@@ -1,4 +1,6 @@
-"""Small police.uk street-level files and partnership files written by a test (for METHOD 2.9)."""
+"""Small police.uk street-level files written by a test, in the real files' layout, for the real
+loader to import (`cspbot ingest police-uk`): rows placed in named LSOAs and rows with "No
+Location"; and small partnership files of named local authorities."""
 
 from __future__ import annotations
 

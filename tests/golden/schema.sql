@@ -294,6 +294,15 @@ CREATE TABLE chat_commands (
             CHECK (state IN ('pending', 'sending', 'answered', 'told', 'failed')),
         resumed INTEGER NOT NULL DEFAULT 0, finished_at TEXT);
 
+-- migration 0011_home_forces_and_incomplete_months
+CREATE TABLE partnerships (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, formerly TEXT, time_zone TEXT NOT NULL,
+        file TEXT, sha256 TEXT, loaded_at TEXT, as_of TEXT, forces TEXT NOT NULL DEFAULT '[]');
+CREATE TABLE police_incomplete (
+        force TEXT NOT NULL, month TEXT NOT NULL, unplaced INTEGER NOT NULL,
+        rows INTEGER NOT NULL, share REAL NOT NULL, usual_share REAL NOT NULL,
+        usual_unplaced INTEGER NOT NULL, PRIMARY KEY (force, month)) WITHOUT ROWID;
+
 -- migration 0013_context_notes
 CREATE INDEX context_note_log_partnership ON context_note_log (partnership, at);
 CREATE INDEX context_notes_partnership ON context_notes (partnership, first_month);

@@ -98,10 +98,11 @@ def make(store: SimpleNamespace, clock: Clock, fakes: Fakes, **options: Any) -> 
                              notify=fakes.notify, clock=clock, backend=manual_backend, **options)
 
 
-def add_april_2010(db: Any) -> None:
-    """April's figures arrive (a copy of March's)."""
-    db.execute("INSERT INTO monthly_values SELECT partnership, area, indicator, '2010-04', "
-               "value, source, ingest_id FROM monthly_values WHERE month = '2010-03'")
+def add_april_2010(db: Any, but: str | None = None, month: str = "2010-04") -> None:
+    """April's figures arrive (a copy of March's), every series' or all `but` one's."""
+    db.execute("INSERT INTO monthly_values SELECT partnership, area, indicator, ?, value, "
+               "source, ingest_id FROM monthly_values WHERE month = '2010-03' AND indicator "
+               "IS NOT ?", (month, but))
     db.conn.commit()
 
 
@@ -240,6 +241,7 @@ def test_data_not_loaded_means_no_post_one_notice_and_a_retry_next_day(
 
 
 def test_after_max_wait_days_it_posts_with_a_missing_note(store: SimpleNamespace) -> None:
+    add_april_2010(store.db, but="vehicle-crime")  # April is held, but one series lags
     clock, fakes = Clock(local(2010, 5, 1)), Fakes()
     scheduler = make(store, clock, fakes)
     scheduler.start()
@@ -260,7 +262,28 @@ def test_after_max_wait_days_it_posts_with_a_missing_note(store: SimpleNamespace
     scheduler.shutdown()
 
 
+def test_a_month_not_held_keeps_waiting_past_max_wait_days(store: SimpleNamespace) -> None:
+    """No figure at all for April 2010: the month is not held (METHOD 2.9), so it is never
+    posted with a note of what is missing; the run waits a day at a time until it is held."""
+    clock, fakes = Clock(local(2010, 5, 1)), Fakes()
+    scheduler = make(store, clock, fakes, max_wait_days=3)
+    scheduler.start()
+    for day in range(6, 25):  # 6 May (due) to 24 May, well past the 3 days' wait
+        clock.now = local(2010, 5, day, 9)
+        run_due(scheduler)
+        assert fakes.delivered == [], day
+    assert len(fakes.notices) == 1
+    assert ledger.current(store.db, store.sub, "2010-04")["state"] == "waiting_for_data"
+    assert [j for j in scheduler.jobs if j.startswith(f"retry:{store.sub}:2010-04:")]
+    add_april_2010(store.db)
+    clock.now = local(2010, 5, 25, 9)
+    run_due(scheduler)
+    assert [(c["period"], c["missing_note"]) for c in fakes.delivered] == [("2010-04", None)]
+    scheduler.shutdown()
+
+
 def test_max_wait_is_a_setting_and_a_restart_resumes_the_wait(store: SimpleNamespace) -> None:
+    add_april_2010(store.db, but="vehicle-crime")
     clock, fakes = Clock(local(2010, 5, 6, 9)), Fakes()
     scheduler = make(store, clock, fakes, max_wait_days=3)
     scheduler.start()  # started at the very minute: the job is due now
@@ -352,7 +375,8 @@ def test_clock_change_sunday_fires_once(store: SimpleNamespace) -> None:
     scheduler, run every 10 minutes through the night, posts once, at 00:30 UTC."""
     subscriptions.subscribe(store.db, "kettering", "slack", "C0TEST", "day 25 at 01:30")
     clock, fakes = Clock(local(2026, 10, 24, 23)), Fakes()
-    scheduler = make(store, clock, fakes, max_wait_days=0)  # no 2026 data: post at once
+    add_april_2010(store.db, month="2026-09")  # September 2026 is held
+    scheduler = make(store, clock, fakes, max_wait_days=0)
     scheduler.start()
     moment = clock.now.astimezone(UTC)
     while moment < datetime(2026, 10, 25, 4, tzinfo=UTC):

@@ -4,8 +4,10 @@ figures, or try again after a failure.
 The ledger says whether the period went already (then nothing is posted). Without all its
 figures, the run waits: the ledger row is marked waiting_for_data, the admins are told once,
 and the run is queued again the next day at the same time, until max-wait days after it first
-fell due; then it is posted with a plain note of what is missing. A failed or busy post is
-queued again an hour later while the wait and the catch-up window allow.
+fell due; then it is posted with a plain note of what is missing, unless the month itself is
+not held (METHOD 2.9: a home force's file is not in), when it keeps waiting, a day at a time.
+A failed or busy post is queued again an hour later while the wait and the catch-up window
+allow.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.scheduler.schedules import LONDON, days_later, time_of_day_after
 from bot.services import Services
 from data import ledger, subscriptions
 from data.briefing_data import data_ready
+from data.coverage import months_held
 from data.errors import DataError
 
 log = logging.getLogger("cspbot.scheduler")
@@ -61,7 +64,9 @@ def run_once(scheduler: Runs, sub_id: int, period: str, due: datetime, late: boo
     now = scheduler.now()
     ready, missing = data_ready(db, sub["partnership"], period)
     row = ledger.claim(db, sub_id, period, first_due=stamp(first_due))
-    if not ready and now < deadline:
+    # a month not held is never posted (METHOD 2.9): past the deadline the run keeps waiting
+    held = ready or period in months_held(db, sub["partnership"])
+    if not ready and (now < deadline or not held):
         if row["state"] in ("pending", "waiting_for_data"):
             ledger.set_state(db, row["id"], "waiting_for_data", late=late or None)
         if not row["notified_waiting"]:
@@ -70,7 +75,8 @@ def run_once(scheduler: Runs, sub_id: int, period: str, due: datetime, late: boo
             scheduler.notify(scheduler.services, scheduler.client,
                              ledger.current(db, sub_id, period), missing)
             ledger.flag_once(db, row["id"], "notified_waiting")
-        retry = min(time_of_day_after(schedule, now, 1, tz), deadline,
+        retry = min(time_of_day_after(schedule, now, 1, tz),
+                    deadline if now < deadline else time_of_day_after(schedule, now, 1, tz),
                     key=datetime.timestamp)
         scheduler.queue(sub_id, period, first_due, late=late, at=retry)
         log.info("The %s briefing for subscription %s waits for data (%s); next try %s.",

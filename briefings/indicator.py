@@ -26,6 +26,7 @@ from data import briefing_data as store
 from data.coverage import months_held
 from data.errors import DataError
 from data.held import not_held
+from data.partnerships import own_date
 from data.values import partnership_values
 
 
@@ -72,6 +73,9 @@ def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month:
         as_of = spec.waves[-1]["fieldwork_end"]
     else:
         held = months_held(db, pid, area)
+        own = own_date(db, pid)  # a demonstration answers as of its own date
+        if month is None and own:
+            held = [m for m in held if m < own[:7]]
         if month is not None and month not in held:
             raise not_held(db, pid, month, held, area)
         rows = partnership_values(db, pid, area, indicator, end=month)

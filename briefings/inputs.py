@@ -15,7 +15,7 @@ from typing import Any
 import sqlite_utils
 
 from data import briefing_data as store
-from data.context import notes_between
+from data.context import ContextNote, notes_between
 from data.coverage import IncompleteMonth
 from data.held_series import area_coverage, describe_left_out
 from data.queries import as_ranges, month_range
@@ -151,7 +151,16 @@ def note_context(db: sqlite_utils.Database, pid: str, spec: SeriesSpec) -> None:
     for note in notes_between(db, pid, spec.months[0], spec.months[-1], spec.area):
         spec.context.append((note.first, note.last, note.label))
         if note.last >= spec.months[max(0, len(spec.months) - CONTEXT_MONTHS)]:
-            spec.notes.append(f"Context, {note.months}: {note.text}")
+            spec.notes.append(context_words(note))
+
+
+def context_words(note: ContextNote) -> str:
+    """The note as a judgement names it: a national note by its label (its whole text is in
+    `cspbot note list` and docs/real-data.md), a partnership's own note in full."""
+    if note.source == "national":
+        return (f"Context: the months compared include the {note.label} ({note.months}), "
+                "which changed how much crime happened and was reported.")
+    return f"Context, {note.months}: {note.text}"
 
 
 def _series(spec: SeriesSpec, population: dict[str, float] | None) -> dict[str, Any]:

@@ -23,6 +23,8 @@ CONFIDENCE_WORDS = {
     "likely_meet": "likely to meet the target",
     "likely_miss": "likely to miss the target",
     "confident_miss": "not on course to meet the target (the whole interval misses it)"}
+SPC_FEWEST = 6  # fewer points than this since a gap: no position is given
+SPC_TRIAL = 12  # fewer than this: the limits are trial limits, and the fact says so
 SPC_FACTS = {"common_cause": "within normal variation",
              "special_cause_improvement": "unusual, and better than normal",
              "special_cause_concern": "unusual, and worse than normal",
@@ -129,9 +131,21 @@ def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # 
                           f"{CONFIDENCE_WORDS.get(projection['confidence'] or '', '')}"))
     spc = out.get("spc")
     if spc:
-        facts.append(Fact("Latest month against normal variation",
-                          SPC_FACTS.get(spc["latest_point_type"], spc["latest_point_type"])))
+        facts.append(Fact("Latest month against normal variation", spc_words(spc)))
     return facts
+
+
+def spc_words(spc: dict[str, Any]) -> str:
+    """The latest month against normal variation, with trial limits said (METHOD 2.9): too few
+    points since a gap to say anything, or a position on limits from fewer than 12 points."""
+    words = SPC_FACTS.get(spc["latest_point_type"], spc["latest_point_type"])
+    months = spc.get("months") or spc["window_months"]
+    points = len(spc["point_type"])
+    if points < SPC_FEWEST:
+        return f"not judged: only {points} months since {months[0]}"
+    if points < SPC_TRIAL:
+        return f"{words} (trial limits, from {points} months since {months[0]})"
+    return words
 
 
 def gap_facts(out: dict[str, Any], show) -> list[Fact]:  # type: ignore[no-untyped-def]

@@ -9,54 +9,21 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, policeuk
+from fakes import real_stores
+from fakes.real_stores import DISTRICTS, pid_of
 
 from data.coverage import home_forces, months_held, stored_incomplete_months
 from data.db import open_db
-from data.demo import load_demo
 from data.errors import DataError
 from data.held import NotHeld, require_held
-from data.partnership import load_partnership
 from data.policeuk import ingest_police_uk
 
 LEICS, NORTHANTS = "Leicestershire Police", "Northamptonshire Police"
 NINE = sorted((FIXTURES / "leicestershire").glob("*.toml"))
-# Northamptonshire's districts as its files name them: before 2021 (to 2022-03) and after
-DISTRICTS = ("Corby", "Daventry", "East Northamptonshire", "Kettering", "Northampton",
-             "South Northamptonshire", "Wellingborough", "North Northamptonshire",
-             "West Northamptonshire")
-DISTRICT = """[partnership]
-id = "{pid}"
-name = "{name}"
-local_authorities = ["{name}"]
-
-[[agencies]]
-id = "council"
-name = "The council"
-"""
-
-
-def pid_of(district: str) -> str:
-    return "n-" + district.lower().replace(" ", "-")
 
 
 def make_store(folder: Path, forces: list[str]) -> Path:
-    """The forces' files, the nine Leicestershire CSPs, a partnership per Northamptonshire
-    district and the demo (Kettering, its own figures to 2010-03), in one store."""
-    path = folder / "csp.db"
-    db = open_db(path)
-    try:
-        ingest_police_uk(db, [policeuk(force) for force in forces])
-        for partnership in NINE:
-            load_partnership(db, partnership)
-        for district in DISTRICTS:
-            toml = folder / f"{pid_of(district)}.toml"
-            toml.write_text(DISTRICT.format(pid=pid_of(district), name=district),
-                            encoding="utf-8")
-            load_partnership(db, toml)
-        load_demo(db)
-    finally:
-        db.close()
-    return path
+    return real_stores.make_store(folder, [policeuk(force) for force in forces], NINE)
 
 
 @pytest.fixture(scope="module")

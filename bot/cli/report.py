@@ -163,7 +163,10 @@ def partnership_coverage(coverage: dict[str, Any]) -> None:
                   f"{held['first']} to {held['latest']}; gaps: "
                   f"{as_ranges(held['gaps']) or 'none'}")
     for month in coverage["incomplete"]:
-        out.print(f"  incomplete: {incomplete_month(month)}")
+        what = ("left out for this partnership: its count fell below its usual range"
+                if month.get("left_out") else "kept: this partnership's count is within its "
+                "usual range")
+        out.print(f"  incomplete: {incomplete_month(month)}; {what}")
 
 
 def settings(items: Sequence[Setting]) -> None:

@@ -15,6 +15,7 @@ from bot.config import SETTINGS, Config, open_store
 from briefings.answers import answer_version
 from data.answers import answerable, kept_questions
 from data.coverage import every_incomplete_month, partnership_coverage
+from data.held_series import area_coverage
 from data.overview import partnership_status
 from data.queries import store_status
 
@@ -32,6 +33,9 @@ def status(config: Config, partnership: str | None, area: str | None, as_json: b
         result = partnership_status(db, partnership, area)
         result["answers"] = prepared_answers(db, result["id"], config)
         result["coverage"] = partnership_coverage(db, result["id"])
+        left_out = {i.month for i in area_coverage(db, result["id"], result["id"]).left_out}
+        for month in result["coverage"]["incomplete"]:
+            month["left_out"] = month["month"] in left_out
         if as_json:
             click.echo(json.dumps(result, indent=2))
         else:

@@ -24,6 +24,7 @@ import sqlite_utils
 from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
 from data.db import write_transaction
 from data.errors import IngestError
+from data.points import PointBook
 from data.sources import Skipped, Source, expand
 from data.street import StreetCounts, read_street_file
 
@@ -109,12 +110,13 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
         on_start(sources)
     before: dict[ForceMonth, Before] = {}
     with write_transaction(db):
+        points = PointBook(db)
         for source in sources:
             result = read_street_file(source)
             if isinstance(result, Skipped):
                 report.skipped.append(result)
             else:
-                report.files.append(_store_file(db, result, before))
+                report.files.append(_store_file(db, result, before, points))
             if on_file:
                 on_file(source)
         if not report.files:
@@ -125,13 +127,14 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                               hint="Give the *-street.csv files, their folders or the .zip "
                                    "archive from data.police.uk.")
         report.revisions = _record_revisions(db, before)
+        points.write()
         for source in sources:  # none changed since it was read: what is stored is what is on disk
             source.check_unchanged()
     return report
 
 
 def _store_file(db: sqlite_utils.Database, result: StreetCounts,
-                before: dict[ForceMonth, Before]) -> FileReport:
+                before: dict[ForceMonth, Before], points: PointBook) -> FileReport:
     groups: dict[ForceMonth, list[tuple[tuple[str, str, str, str, str], int]]] = defaultdict(list)
     for key, n in result.counts.items():
         groups[(key[1], key[0])].append((key, n))
@@ -141,6 +144,7 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
     report = FileReport(result.source.name, result.sha256, "imported",
                         sorted({f for f, _ in groups}), sorted({m for _, m in groups}),
                         result.rows, placed, result.rows - placed)
+    points.add(result.points, set(groups))  # an unchanged file too: its points may be new
     if all(held.get(fm) == result.sha256 for fm in groups):
         report.status = "unchanged"
         return report

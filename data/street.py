@@ -2,7 +2,9 @@
 
 The hot loop runs in C (csv, operator.itemgetter, list.__add__, Counter); each file becomes a
 Counter keyed by (month, force, LSOA code, LSOA name, crime type), and a row with more or fewer
-fields than the header is found on the way. Checks that concern values (control characters,
+fields than the header is found on the way. A second Counter, made from the same rows a chunk
+at a time, counts the file's map points (month, force, LSOA code, location text, longitude,
+latitude), which data/points.py keeps to follow LSOA codes that changed (METHOD 2.9). Checks that concern values (control characters,
 month, crime type, LSOA code and name) run on the distinct keys afterwards, and only a file that
 fails is read again to find the line to quote. The file must not change while it is read
 (`Source.check_unchanged`).
@@ -18,7 +20,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import islice
 from operator import itemgetter
 from typing import NoReturn
 
@@ -36,6 +38,8 @@ from data.sources import Skipped, Source
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
           "LSOA name,Crime type,Last outcome category,Context")
 NEEDED = ("Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
+POINT = ("Location", "Longitude", "Latitude")  # optional: without them a file has no points
+CHUNK = 3000  # rows held at once, to count them twice (by key and by point) in C
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LSOA_CODE = re.compile(r"[EW]0\d{7}", re.ASCII)  # England E01..., Wales W01...
 KEY_MONTH, KEY_FORCE, KEY_LSOA, KEY_NAME, KEY_TYPE = range(5)
@@ -45,15 +49,17 @@ FIELDS_HINT = ("Was the file edited by hand? A comma inside a field needs the fi
 EDITED_HINT = ("Was the file edited by hand or in a spreadsheet? Download it again from "
                "data.police.uk.")
 Key = tuple[str, str, str, str, str]
-END: list[str | None] = [None]  # put after each row's last field: see read_street_file
+PointKey = tuple[str, str, str, str, str, str]  # month, force, LSOA code, location, lon, lat
 
 
 @dataclass
 class StreetCounts:
-    """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type)."""
+    """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type),
+    and by map point (month, force, LSOA code, location, longitude, latitude)."""
 
     source: Source
     counts: Counter[Key]
+    points: Counter[PointKey]
 
     @property
     def rows(self) -> int:
@@ -77,15 +83,20 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             columns = _check_header(source, [h.strip() for h in header])
             if isinstance(columns, Skipped):
                 return columns
-            # Each row, with None put after its last field (in C, as everything here), is
-            # counted under its key and what lies at the header's width: that None for a row of
-            # the right width, a field for a longer row; a shorter row raises IndexError.
-            ended: Counter[tuple[str | None, ...]] = Counter()
-            rows = map(list.__add__, filter(None, reader), repeat(END))
-            try:
-                ended.update(map(itemgetter(*columns, len(header)), rows))
-            except IndexError:
-                _refuse_width(source, len(header))
+            # A chunk of rows at a time (in C, as everything here): the widths checked, then
+            # each row counted under its key and under its map point (when the file has them).
+            counts: Counter[Key] = Counter()
+            points: Counter[PointKey] = Counter()
+            width, rows = {len(header)}, filter(None, reader)
+            key = itemgetter(*columns[:len(NEEDED)])
+            point = (itemgetter(*columns[:KEY_LSOA + 1], *columns[len(NEEDED):])
+                     if len(columns) == len(NEEDED) + len(POINT) else None)
+            for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
+                if set(map(len, chunk)) != width:
+                    _refuse_width(source, len(header))
+                counts.update(map(key, chunk))
+                if point:
+                    points.update(map(point, chunk))
         source.check_unchanged()
     except IngestError:
         raise
@@ -93,10 +104,7 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    if set(map(itemgetter(-1), ended)) - {None}:  # a field where the row should have ended
-        _refuse_width(source, len(header))
-    keys = map(itemgetter(*range(len(NEEDED))), ended)
-    result = StreetCounts(source, Counter(dict(zip(keys, ended.values(), strict=True))))
+    result = StreetCounts(source, counts, points)
     _check_values(result)
     return result
 
@@ -123,6 +131,7 @@ def _unreadable(source: Source, exc: Exception, line: int | None) -> IngestError
 
 
 def _check_header(source: Source, header: list[str]) -> tuple[int, ...] | Skipped:
+    """The columns to read: NEEDED's, then POINT's when the header has them all."""
     if "Outcome type" in header:
         return Skipped(source.name, "an outcomes file (what happened to crimes), not "
                                     "street-level crime")
@@ -143,7 +152,8 @@ def _check_header(source: Source, header: list[str]) -> tuple[int, ...] | Skippe
                           hint=f"The header should be: {HEADER}")
     if problem := header_problem(header):
         raise IngestError(source.name, problem, 1, hint=f"The header should be: {HEADER}")
-    return tuple(header.index(c) for c in NEEDED)
+    return (*(header.index(c) for c in NEEDED),
+            *(header.index(c) for c in POINT if all(p in header for p in POINT)))
 
 
 def _check_values(result: StreetCounts) -> None:

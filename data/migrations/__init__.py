@@ -29,6 +29,7 @@ from data.migrations import (
     m0008_partnership_as_of,
     m0009_audit_chain,
     m0010_chat_commands,
+    m0012_lsoa_boundaries,
 )
 
 STEPS = (  # in the order they apply; a new migration goes at the end
@@ -42,6 +43,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0008_partnership_as_of,
     m0009_audit_chain,
     m0010_chat_commands,
+    m0012_lsoa_boundaries,
 )
 
 migrations = Migrations("cspbot")

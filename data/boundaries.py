@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
 
@@ -190,3 +190,15 @@ def metres(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     a = (math.sin((p2 - p1) / 2) ** 2
          + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
     return 2 * EARTH_M * math.asin(math.sqrt(a))
+
+
+def boundary_changes(db: sqlite_utils.Database, pid: str) -> list[dict[str, object]]:
+    """For `cspbot status -p`: each area's districts and the names their codes were filed
+    under, the codes it selects and the codes it followed to their successors."""
+    changes = []
+    for (area,) in db.execute("SELECT id FROM areas WHERE partnership = ? ORDER BY "
+                              "kind = 'sub-area', id", (pid,)).fetchall():
+        ground = area_ground(db, pid, area)
+        changes.append({"area": area, "codes": len(ground.codes), "names": ground.names,
+                        "followed": [asdict(f) for f in ground.followed]})
+    return changes

@@ -1,13 +1,13 @@
 """Reading one data.police.uk street-level crime file into counts, with every check it needs.
 
-The hot loop runs in C (csv, operator.itemgetter, list.__add__, Counter); each file becomes a
+The hot loop runs in C (csv, itertools.islice, operator.itemgetter, Counter); each file becomes a
 Counter keyed by (month, force, LSOA code, LSOA name, crime type), and a row with more or fewer
 fields than the header is found on the way. A second Counter, made from the same rows a chunk
 at a time, counts the file's map points (month, force, LSOA code, location text, longitude,
-latitude), which data/points.py keeps to follow LSOA codes that changed (METHOD 2.9). Checks that concern values (control characters,
-month, crime type, LSOA code and name) run on the distinct keys afterwards, and only a file that
-fails is read again to find the line to quote. The file must not change while it is read
-(`Source.check_unchanged`).
+latitude), which data/points.py keeps to follow LSOA codes that changed (METHOD 2.9). Checks
+that concern values (control characters, month, crime type, LSOA code and name) run on the
+distinct keys afterwards, and only a file that fails is read again to find the line to quote.
+The file must not change while it is read (`Source.check_unchanged`).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from bot.cli import report as show
 from bot.config import SETTINGS, Config, open_store
 from briefings.answers import answer_version
 from data.answers import answerable, kept_questions
+from data.boundaries import boundary_changes
 from data.coverage import every_incomplete_month, partnership_coverage
 from data.overview import partnership_status
 from data.queries import store_status
@@ -32,6 +33,7 @@ def status(config: Config, partnership: str | None, area: str | None, as_json: b
         result = partnership_status(db, partnership, area)
         result["answers"] = prepared_answers(db, result["id"], config)
         result["coverage"] = partnership_coverage(db, result["id"])
+        result["boundaries"] = boundary_changes(db, result["id"])
         if as_json:
             click.echo(json.dumps(result, indent=2))
         else:

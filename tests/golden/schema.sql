@@ -293,3 +293,20 @@ CREATE TABLE chat_commands (
         state TEXT NOT NULL DEFAULT 'pending'
             CHECK (state IN ('pending', 'sending', 'answered', 'told', 'failed')),
         resumed INTEGER NOT NULL DEFAULT 0, finished_at TEXT);
+
+-- migration 0012_lsoa_boundaries
+CREATE INDEX police_points_location ON police_points (location, latitude);
+CREATE TABLE lsoa_lookup (
+        old TEXT NOT NULL, new TEXT NOT NULL, change TEXT,
+        ingest_id INTEGER NOT NULL REFERENCES ingests(id),
+        PRIMARY KEY (old, new)
+    ) WITHOUT ROWID;
+CREATE TABLE police_point_months (
+        force TEXT NOT NULL, month TEXT NOT NULL, PRIMARY KEY (force, month)
+    ) WITHOUT ROWID;
+CREATE TABLE police_points (
+        force TEXT NOT NULL, lsoa TEXT NOT NULL, location TEXT NOT NULL,
+        longitude REAL NOT NULL, latitude REAL NOT NULL,
+        first_month TEXT NOT NULL, last_month TEXT NOT NULL, rows INTEGER NOT NULL,
+        PRIMARY KEY (lsoa, location, longitude, latitude, force)
+    ) WITHOUT ROWID;

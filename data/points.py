@@ -9,21 +9,21 @@ was seen and its rows, from the first import of each force-month (`police_point_
 later download of a month held already adds no rows to the points, so they are never counted
 twice.
 
-The points of a run are gathered in memory (one Counter a month, made in C) and written once at
-its end: most points recur month after month, so a year of files writes each point once.
+The points of a run are gathered in memory (per force and month, each point's fields joined into
+one string, all in C) and written once at its end: most points recur month after month, so a
+year of files writes each point once.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from itertools import chain, repeat
-from operator import itemgetter
 
 import sqlite_utils
 
-from data.street import PointKey
+from data.street import ForceMonth, PointKey, local_authority_of
 
-WITHOUT_MONTH = itemgetter(1, 2, 3, 4, 5)  # (force, LSOA code, location, longitude, latitude)
+SEP = "\x1f"  # joins a point's fields into one key; a field holding it makes no point
 UPSERT = (
     "INSERT INTO police_points (force, lsoa, location, longitude, latitude, first_month, "
     "last_month, rows) VALUES (?, ?, ?, CAST(? AS REAL), CAST(? AS REAL), ?, ?, ?) "
@@ -33,42 +33,61 @@ UPSERT = (
 
 
 class PointBook:
-    """The map points of the force-months an import run records for the first time."""
+    """The map points of the force-months an import run records for the first time: per force
+    and month, each point (its fields joined by SEP, whose hash Python keeps) and its rows."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.by_month: dict[str, dict[tuple[str, ...], int]] = defaultdict(dict)
-        self.force_months: set[tuple[str, str]] = set()
+        self.points: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)  # force, month
+        self.names: dict[str, dict[str, str]] = defaultdict(dict)  # month -> code -> name
 
-    def add(self, points: Counter[PointKey], force_months: set[tuple[str, str]]) -> None:
-        """Keep a file's points, for those of its (force, month)s whose points are not held."""
-        new = {fm for fm in force_months - self.force_months if not self.db.execute(
-            "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?", fm).fetchone()}
-        if not new:
-            return
-        self.force_months |= new
-        if new == force_months and len({month for _, month in new}) == 1:  # a month's file
-            month = next(iter(new))[1]
-            self.by_month[month].update(zip(map(WITHOUT_MONTH, points), points.values(),
-                                            strict=True))
-            return
-        for key, n in points.items():  # rare: several months, or some held already
-            if (key[1], key[0]) in new:
-                self.by_month[key[0]][WITHOUT_MONTH(key)] = n
+    def add(self, points: dict[ForceMonth, Counter[PointKey]]) -> None:
+        """Keep a file's points, for each (force, month) whose points are not held yet."""
+        for (force, month), counted in points.items():
+            if month in self.points[force] or self.db.execute(
+                    "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?",
+                    (force, month)).fetchone():
+                continue
+            self.points[force][month] = dict(zip(map(SEP.join, counted), counted.values(),
+                                                 strict=True))
+
+    def name(self, month: str, names: dict[str, str]) -> None:
+        """Note the LSOA names (code -> "Kettering 005C") a force-month's file gives."""
+        self.names[month].update(names)
 
     def write(self) -> int:
         """Store the points gathered, placed ones only; how many distinct points were written."""
-        first: dict[tuple[str, ...], str] = {}
-        last: dict[tuple[str, ...], str] = {}
-        for month in sorted(self.by_month):
-            last.update(dict.fromkeys(self.by_month[month], month))
-        for month in sorted(self.by_month, reverse=True):
-            first.update(dict.fromkeys(self.by_month[month], month))
-        rows = Counter(chain.from_iterable(chain.from_iterable(
-            map(repeat, counted.keys(), counted.values()) for counted in self.by_month.values())))
-        placed = [(*key, first[key], last[key], n) for key, n in rows.items()
-                  if key[1] and key[3] and key[4]]  # an LSOA code and both coordinates
+        placed = []
+        for force, by_month in self.points.items():
+            first: dict[str, str] = {}
+            last: dict[str, str] = {}
+            for month in sorted(by_month):
+                last.update(dict.fromkeys(by_month[month], month))
+            for month in sorted(by_month, reverse=True):
+                first.update(dict.fromkeys(by_month[month], month))
+            rows = Counter(chain.from_iterable(chain.from_iterable(
+                map(repeat, counted.keys(), counted.values()) for counted in by_month.values())))
+            for key, n in rows.items():
+                fields = key.split(SEP)
+                if len(fields) == 4 and fields[0] and fields[2] and fields[3]:  # placed
+                    placed.append((force, *fields, first[key], last[key], n))
         self.db.conn.executemany(UPSERT, placed)
-        self.db.conn.executemany("INSERT OR IGNORE INTO police_point_months VALUES (?, ?)",
-                                 sorted(self.force_months))
+        self._write_names()
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO police_point_months VALUES (?, ?)",
+            [(force, month) for force, by_month in self.points.items() for month in by_month])
         return len(placed)
+
+    def _write_names(self) -> None:
+        """`lsoas`: each code's name in the latest month that gives it (run or store)."""
+        latest: dict[str, tuple[str, str]] = {}
+        for month in sorted(self.names):
+            latest.update(zip(self.names[month], zip(self.names[month].values(),
+                                                      repeat(month)), strict=False))
+        self.db.conn.executemany(
+            "INSERT INTO lsoas (code, name, local_authority, month) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+            "local_authority = excluded.local_authority, month = excluded.month "
+            "WHERE excluded.month >= lsoas.month",
+            [(code, name, local_authority_of(name), month)
+             for code, (name, month) in latest.items()])

@@ -13,6 +13,7 @@ The file must not change while it is read (`Source.check_unchanged`).
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import re
 import zipfile
@@ -41,6 +42,7 @@ NEEDED = ("Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
 POINT = ("Location", "Longitude", "Latitude")  # optional: without them a file has no points
 CHUNK = 3000  # rows held at once, to count them twice (by key and by point) in C
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
 LSOA_CODE = re.compile(r"[EW]0\d{7}", re.ASCII)  # England E01..., Wales W01...
 KEY_MONTH, KEY_FORCE, KEY_LSOA, KEY_NAME, KEY_TYPE = range(5)
 DOWNLOAD_AGAIN = "The file may be an incomplete download: download it again from data.police.uk."
@@ -49,17 +51,18 @@ FIELDS_HINT = ("Was the file edited by hand? A comma inside a field needs the fi
 EDITED_HINT = ("Was the file edited by hand or in a spreadsheet? Download it again from "
                "data.police.uk.")
 Key = tuple[str, str, str, str, str]
-PointKey = tuple[str, str, str, str, str, str]  # month, force, LSOA code, location, lon, lat
+PointKey = tuple[str, str, str, str]  # LSOA code, location text, longitude, latitude
+ForceMonth = tuple[str, str]
 
 
 @dataclass
 class StreetCounts:
     """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type),
-    and by map point (month, force, LSOA code, location, longitude, latitude)."""
+    and per (force, month) by map point (LSOA code, location, longitude, latitude)."""
 
     source: Source
     counts: Counter[Key]
-    points: Counter[PointKey]
+    points: dict[ForceMonth, Counter[PointKey]]
 
     @property
     def rows(self) -> int:
@@ -68,6 +71,12 @@ class StreetCounts:
     @property
     def sha256(self) -> str:
         return self.source.sha256
+
+
+@functools.lru_cache(maxsize=65536)
+def local_authority_of(lsoa_name: str) -> str:
+    """'Kettering 005C' -> 'Kettering'; 'Bournemouth, Christchurch and Poole 038C' -> ..."""
+    return LSOA_SUFFIX.sub("", lsoa_name.strip())
 
 
 def read_street_file(source: Source) -> StreetCounts | Skipped:
@@ -89,7 +98,7 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             points: Counter[PointKey] = Counter()
             width, rows = {len(header)}, filter(None, reader)
             key = itemgetter(*columns[:len(NEEDED)])
-            point = (itemgetter(*columns[:KEY_LSOA + 1], *columns[len(NEEDED):])
+            point = (itemgetter(columns[KEY_LSOA], *columns[len(NEEDED):])
                      if len(columns) == len(NEEDED) + len(POINT) else None)
             for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
                 if set(map(len, chunk)) != width:
@@ -104,9 +113,29 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    result = StreetCounts(source, counts, points)
+    result = StreetCounts(source, counts, {})
     _check_values(result)
+    if point:
+        held = set(map(itemgetter(KEY_FORCE, KEY_MONTH), counts))
+        result.points = ({held.pop(): points} if len(held) == 1
+                         else _points_per_force_month(source, columns))
     return result
+
+
+def _points_per_force_month(source: Source, columns: tuple[int, ...]
+                            ) -> dict[ForceMonth, Counter[PointKey]]:
+    """The map points of a file holding several forces or months (police.uk's hold one of
+    each), read again: its points were counted together."""
+    found: dict[ForceMonth, Counter[PointKey]] = {}
+    get = itemgetter(columns[KEY_FORCE], columns[KEY_MONTH], columns[KEY_LSOA],
+                     *columns[len(NEEDED):])
+    with source.open_text() as text:
+        reader = csv.reader(text)
+        next(reader)
+        for force, month, *point in map(get, filter(None, reader)):
+            found.setdefault((force, month), Counter())[tuple(point)] += 1  # type: ignore[index]
+    source.check_unchanged()
+    return found
 
 
 def _line(reader: object) -> int | None:

@@ -30,7 +30,6 @@ from pathlib import Path
 
 import pytest
 from conftest import policeuk
-from test_boundaries import KETTERING
 
 from data.boundaries import area_ground
 from data.db import open_db
@@ -39,6 +38,22 @@ from data.policeuk import ingest_police_uk
 from data.queries import monthly_counts
 
 TOLERANCE = 0.03
+KETTERING = """[partnership]
+id = "kettering-district"
+name = "Kettering (the district before 2021)"
+local_authorities = ["Kettering"]
+
+[[agencies]]
+id = "council"
+name = "Kettering Borough Council"
+kind = "council"
+
+[[priorities]]
+id = "burglary"
+name = "Burglary"
+leads = ["council"]
+indicators = ["burglary"]
+"""
 
 
 def read_raw(folder: Path) -> list[tuple[str, str, str, str, float, float]]:

@@ -7,8 +7,9 @@ appears: from ONS's LSOA 2011 to 2021 lookup when one is imported (data/lsoa_loo
 learned from the files themselves. A code has ceased when its force's files go on after the last
 month it appears in; each map point reported under it (data/points.py) is then looked for, by
 its location text within about 150 m, under codes that first appear after it ceased, and a code
-that takes at least a tenth of the matched points (and two) is a successor. Successors are
-followed in turn, so a code changed twice is followed twice.
+that takes at least a tenth of the matched points (and two) is a successor. A code missing from
+fewer than three later months with no successor found is only quiet, and is not reported.
+Successors are followed in turn, so a code changed twice is followed twice.
 
 `area_ground` works this out from the store on each call (a few small indexed queries; the
 matching runs only for codes that ceased) and keeps the answer per store and data version.
@@ -40,7 +41,7 @@ class Followed:
     last_month: str | None  # the last month it appears in the files held
     successors: tuple[str, ...]
     source: str  # ONS ("ONS lookup"), LEARNED ("learned") or "none" (no successor found)
-    points: int = 0  # learned: the map points that matched (of `matched` ...)
+    points: int = 0  # learned: the old code's map points found under its successors ...
     of_points: int = 0  # ... of this many points held under the old code
 
 
@@ -70,12 +71,14 @@ def area_ground(db: sqlite_utils.Database, pid: str, area: str) -> Ground:
 
 
 def _version(db: sqlite_utils.Database, pid: str, area: str) -> tuple[object, ...] | None:
-    """What the ground depends on: the store, its imports and the partnership file loaded.
-    None for a store in memory (never kept)."""
+    """What the ground depends on: the store, its imports, the force-months whose map points
+    are held (an older store's files imported again add points but no import) and the
+    partnership file loaded. None for a store in memory (never kept)."""
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path:
         return None
-    ingests = db.execute("SELECT MAX(id), MAX(ingested_at), COUNT(*) FROM ingests").fetchone()
+    ingests = db.execute("SELECT MAX(id), MAX(ingested_at), COUNT(*), (SELECT COUNT(*) FROM "
+                         "police_point_months) FROM ingests").fetchone()  # points: see below
     loaded = db.execute("SELECT loaded_at, sha256 FROM partnerships WHERE id = ?",
                         (pid,)).fetchone()
     return (path, pid, area, *ingests, *(loaded or ()))

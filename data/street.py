@@ -40,7 +40,7 @@ HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,L
           "LSOA name,Crime type,Last outcome category,Context")
 NEEDED = ("Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
 POINT = ("Location", "Longitude", "Latitude")  # optional: without them a file has no points
-CHUNK = 3000  # rows held at once, to count them twice (by key and by point) in C
+CHUNK = 128  # rows held at once, to count them twice (by key and by point) in C
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
 LSOA_CODE = re.compile(r"[EW]0\d{7}", re.ASCII)  # England E01..., Wales W01...

@@ -176,8 +176,8 @@ def _write_targets_and_subscriptions(db: sqlite_utils.Database, p: Partnership) 
 def _warnings(db: sqlite_utils.Database, p: Partnership) -> list[str]:
     warnings = []
     for la in p.local_authorities:
-        if not db.execute("SELECT 1 FROM lsoas WHERE local_authority = ? LIMIT 1",
-                          (la,)).fetchone():
+        if not db.execute("SELECT 1 FROM police_counts WHERE local_authority = ? LIMIT 1",
+                          (la,)).fetchone():  # in any file: a name police.uk no longer uses
             warnings.append(f"no police.uk figures for '{la}' yet: import police.uk files with "
                             "`cspbot ingest police-uk` (and check the name against "
                             "`cspbot status`).")

@@ -1,14 +1,16 @@
 """Questions about partnerships in the store: which one is meant, its areas and indicators.
 
 An area (the partnership itself, a town centre) is a set of LSOAs, given as local authority
-names and/or LSOA codes; `area_condition` turns it into a WHERE clause on `police_counts`, so
-areas defined after an import need no re-import.
+names and/or LSOA codes; `area_condition` turns it into a WHERE clause on `police_counts` (the
+codes of its ground across boundary changes, data/boundaries.py), so areas defined after an
+import need no re-import.
 """
 
 from __future__ import annotations
 
 import sqlite_utils
 
+from data.boundaries import area_ground
 from data.catalogue import normalise
 from data.errors import DataError, did_you_mean
 
@@ -56,19 +58,13 @@ def resolve_area(db: sqlite_utils.Database, pid: str, area: str | None) -> str:
 
 
 def area_condition(db: sqlite_utils.Database, pid: str, area: str) -> tuple[str, list[str]]:
-    """SQL condition on police_counts selecting the area's LSOAs, and its parameters."""
-    members: dict[str, list[str]] = {"local_authority": [], "lsoa": []}
-    for kind, value in db.execute("SELECT kind, value FROM area_members WHERE partnership = ? "
-                                  "AND area = ?", (pid, area)):
-        members[kind].append(value)
-    parts, params = [], []
-    if members["local_authority"]:
-        parts.append(f"local_authority IN ({','.join('?' * len(members['local_authority']))})")
-        params += members["local_authority"]
-    if members["lsoa"]:
-        parts.append(f"lsoa IN ({','.join('?' * len(members['lsoa']))})")
-        params += members["lsoa"]
-    return "(" + (" OR ".join(parts) or "0") + ")", params
+    """SQL condition on police_counts selecting the area's LSOAs, and its parameters: every
+    code of its ground (data/boundaries.py: its districts' codes over all time, its own codes,
+    and the successors of those that ceased)."""
+    codes = list(area_ground(db, pid, area).codes)
+    if not codes:
+        return "(0)", []
+    return f"(lsoa IN ({','.join('?' * len(codes))}))", codes
 
 
 def indicator_words(db: sqlite_utils.Database, pid: str) -> dict[str, tuple[str, str]]:

@@ -11,13 +11,13 @@ in the same transaction.
 
 from __future__ import annotations
 
-import functools
 import json
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from itertools import compress
+from operator import itemgetter, not_
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +27,10 @@ from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
 from data.coverage import record_incomplete_months
 from data.db import write_transaction
 from data.errors import IngestError
+from data.points import PointBook
 from data.sources import Skipped, Source, expand
-from data.street import StreetCounts, read_street_file
+from data.street import StreetCounts, local_authority_of, read_street_file
 
-LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
 ForceMonth = tuple[str, str]
 POLICE_SLUGS = tuple(i.slug for i in POLICE_TYPES)
 FIRST_COUNT = 4  # a police_counts row: force, month, lsoa, local authority, then the counts
@@ -96,12 +96,6 @@ class IngestReport:
                 "revisions": [asdict(r) for r in self.revisions]}
 
 
-@functools.lru_cache(maxsize=65536)
-def local_authority_of(lsoa_name: str) -> str:
-    """'Kettering 005C' -> 'Kettering'; 'Bournemouth, Christchurch and Poole 038C' -> ..."""
-    return LSOA_SUFFIX.sub("", lsoa_name.strip())
-
-
 def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                      on_file: Callable[[Source], None] | None = None,
                      on_start: Callable[[list[Source]], None] | None = None) -> IngestReport:
@@ -112,12 +106,13 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
         on_start(sources)
     before: dict[ForceMonth, Before] = {}
     with write_transaction(db):
+        points = PointBook(db)
         for source in sources:
             result = read_street_file(source)
             if isinstance(result, Skipped):
                 report.skipped.append(result)
             else:
-                report.files.append(_store_file(db, result, before))
+                report.files.append(_store_file(db, result, before, points))
             if on_file:
                 on_file(source)
         if not report.files:
@@ -128,6 +123,7 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                               hint="Give the *-street.csv files, their folders or the .zip "
                                    "archive from data.police.uk.")
         report.revisions = _record_revisions(db, before)
+        points.write()
         record_incomplete_months(db, {force for f in report.files if f.status != "unchanged"
                                       for force in f.forces})
         for source in sources:  # none changed since it was read: what is stored is what is on disk
@@ -136,16 +132,21 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
 
 
 def _store_file(db: sqlite_utils.Database, result: StreetCounts,
-                before: dict[ForceMonth, Before]) -> FileReport:
+                before: dict[ForceMonth, Before], points: PointBook) -> FileReport:
+    counts = result.counts
     groups: dict[ForceMonth, list[tuple[tuple[str, str, str, str, str], int]]] = defaultdict(list)
-    for key, n in result.counts.items():
-        groups[(key[1], key[0])].append((key, n))
+    if len(each := set(map(itemgetter(1, 0), counts))) == 1:  # a force-month a file, as a rule
+        groups[each.pop()] = list(counts.items())
+    else:
+        for key, n in counts.items():
+            groups[(key[1], key[0])].append((key, n))
     held = {(r["force"], r["month"]): r["sha256"] for fm in groups for r in db.query(
         "SELECT force, month, sha256 FROM police_months WHERE force = ? AND month = ?", fm)}
-    placed = sum(n for key, n in result.counts.items() if key[2])
+    placed = result.rows - sum(compress(counts.values(), map(not_, map(itemgetter(2), counts))))
     report = FileReport(result.source.name, result.sha256, "imported",
                         sorted({f for f, _ in groups}), sorted({m for _, m in groups}),
                         result.rows, placed, result.rows - placed)
+    points.add(result.points)  # an unchanged file's too: a store made before kept no points
     if all(held.get(fm) == result.sha256 for fm in groups):
         report.status = "unchanged"
         return report
@@ -162,13 +163,13 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
             before[(force, month)].ingest_id = ingest_id
         elif (force, month) in held:
             before[(force, month)] = Before(_figures(db, force, month), ingest_id)
-        _replace_force_month(db, force, month, items, result.sha256, ingest_id)
+        _replace_force_month(db, force, month, items, result.sha256, ingest_id, points)
     return report
 
 
 def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
                          items: list[tuple[tuple[str, str, str, str, str], int]],
-                         sha256: str, ingest_id: int) -> None:
+                         sha256: str, ingest_id: int, places: PointBook) -> None:
     placed: dict[str, list[Any]] = {}
     names: dict[str, str] = {}
     unplaced: dict[str, int] = defaultdict(int)
@@ -188,16 +189,11 @@ def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
     conn.executemany(INSERT_COUNTS, [placed[code] for code in sorted(placed)])  # in key order
     conn.executemany("INSERT INTO police_unplaced VALUES (?, ?, ?, ?)",
                      [(force, month, slug, n) for slug, n in unplaced.items()])
-    conn.executemany(
-        "INSERT INTO lsoas (code, name, local_authority, month) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
-        "local_authority = excluded.local_authority, month = excluded.month "
-        "WHERE excluded.month >= lsoas.month",
-        [(code, name, local_authority_of(name), month) for code, name in names.items()])
+    places.name(month, names)  # the latest name of each LSOA, written once at the run's end
     conn.execute(
         "INSERT INTO police_months VALUES (?, ?, ?, ?, ?) ON CONFLICT(force, month) DO UPDATE "
         "SET sha256 = excluded.sha256, ingest_id = excluded.ingest_id, rows = excluded.rows",
-        (force, month, sha256, ingest_id, sum(n for _, n in items)))
+        (force, month, sha256, ingest_id, sum(map(itemgetter(1), items))))
 
 
 def _figures(db: sqlite_utils.Database, force: str, month: str) -> dict[tuple[str, str], int]:

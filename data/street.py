@@ -1,16 +1,19 @@
 """Reading one data.police.uk street-level crime file into counts, with every check it needs.
 
-The hot loop runs in C (csv, operator.itemgetter, list.__add__, Counter); each file becomes a
+The hot loop runs in C (csv, itertools.islice, operator.itemgetter, Counter); each file becomes a
 Counter keyed by (month, force, LSOA code, LSOA name, crime type), and a row with more or fewer
-fields than the header is found on the way. Checks that concern values (control characters,
-month, crime type, LSOA code and name) run on the distinct keys afterwards, and only a file that
-fails is read again to find the line to quote. The file must not change while it is read
-(`Source.check_unchanged`).
+fields than the header is found on the way. A second Counter, made from the same rows a chunk
+at a time, counts the file's map points (month, force, LSOA code, location text, longitude,
+latitude), which data/points.py keeps to follow LSOA codes that changed (METHOD 2.9). Checks
+that concern values (control characters, month, crime type, LSOA code and name) run on the
+distinct keys afterwards, and only a file that fails is read again to find the line to quote.
+The file must not change while it is read (`Source.check_unchanged`).
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import re
 import zipfile
@@ -18,7 +21,7 @@ import zlib
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import repeat
+from itertools import islice
 from operator import itemgetter
 from typing import NoReturn
 
@@ -36,7 +39,10 @@ from data.sources import Skipped, Source
 HEADER = ("Crime ID,Month,Reported by,Falls within,Longitude,Latitude,Location,LSOA code,"
           "LSOA name,Crime type,Last outcome category,Context")
 NEEDED = ("Month", "Falls within", "LSOA code", "LSOA name", "Crime type")
+POINT = ("Location", "Longitude", "Latitude")  # optional: without them a file has no points
+CHUNK = 128  # rows held at once, to count them twice (by key and by point) in C
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+LSOA_SUFFIX = re.compile(r"\s+\d{3}[A-Z]$")
 LSOA_CODE = re.compile(r"[EW]0\d{7}", re.ASCII)  # England E01..., Wales W01...
 KEY_MONTH, KEY_FORCE, KEY_LSOA, KEY_NAME, KEY_TYPE = range(5)
 DOWNLOAD_AGAIN = "The file may be an incomplete download: download it again from data.police.uk."
@@ -45,15 +51,18 @@ FIELDS_HINT = ("Was the file edited by hand? A comma inside a field needs the fi
 EDITED_HINT = ("Was the file edited by hand or in a spreadsheet? Download it again from "
                "data.police.uk.")
 Key = tuple[str, str, str, str, str]
-END: list[str | None] = [None]  # put after each row's last field: see read_street_file
+PointKey = tuple[str, str, str, str]  # LSOA code, location text, longitude, latitude
+ForceMonth = tuple[str, str]
 
 
 @dataclass
 class StreetCounts:
-    """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type)."""
+    """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type),
+    and per (force, month) by map point (LSOA code, location, longitude, latitude)."""
 
     source: Source
     counts: Counter[Key]
+    points: dict[ForceMonth, Counter[PointKey]]
 
     @property
     def rows(self) -> int:
@@ -62,6 +71,12 @@ class StreetCounts:
     @property
     def sha256(self) -> str:
         return self.source.sha256
+
+
+@functools.lru_cache(maxsize=65536)
+def local_authority_of(lsoa_name: str) -> str:
+    """'Kettering 005C' -> 'Kettering'; 'Bournemouth, Christchurch and Poole 038C' -> ..."""
+    return LSOA_SUFFIX.sub("", lsoa_name.strip())
 
 
 def read_street_file(source: Source) -> StreetCounts | Skipped:
@@ -77,15 +92,20 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             columns = _check_header(source, [h.strip() for h in header])
             if isinstance(columns, Skipped):
                 return columns
-            # Each row, with None put after its last field (in C, as everything here), is
-            # counted under its key and what lies at the header's width: that None for a row of
-            # the right width, a field for a longer row; a shorter row raises IndexError.
-            ended: Counter[tuple[str | None, ...]] = Counter()
-            rows = map(list.__add__, filter(None, reader), repeat(END))
-            try:
-                ended.update(map(itemgetter(*columns, len(header)), rows))
-            except IndexError:
-                _refuse_width(source, len(header))
+            # A chunk of rows at a time (in C, as everything here): the widths checked, then
+            # each row counted under its key and under its map point (when the file has them).
+            counts: Counter[Key] = Counter()
+            points: Counter[PointKey] = Counter()
+            width, rows = {len(header)}, filter(None, reader)
+            key = itemgetter(*columns[:len(NEEDED)])
+            point = (itemgetter(columns[KEY_LSOA], *columns[len(NEEDED):])
+                     if len(columns) == len(NEEDED) + len(POINT) else None)
+            for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
+                if set(map(len, chunk)) != width:
+                    _refuse_width(source, len(header))
+                counts.update(map(key, chunk))
+                if point:
+                    points.update(map(point, chunk))
         source.check_unchanged()
     except IngestError:
         raise
@@ -93,12 +113,29 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    if set(map(itemgetter(-1), ended)) - {None}:  # a field where the row should have ended
-        _refuse_width(source, len(header))
-    keys = map(itemgetter(*range(len(NEEDED))), ended)
-    result = StreetCounts(source, Counter(dict(zip(keys, ended.values(), strict=True))))
+    result = StreetCounts(source, counts, {})
     _check_values(result)
+    if point:
+        held = set(map(itemgetter(KEY_FORCE, KEY_MONTH), counts))
+        result.points = ({held.pop(): points} if len(held) == 1
+                         else _points_per_force_month(source, columns))
     return result
+
+
+def _points_per_force_month(source: Source, columns: tuple[int, ...]
+                            ) -> dict[ForceMonth, Counter[PointKey]]:
+    """The map points of a file holding several forces or months (police.uk's hold one of
+    each), read again: its points were counted together."""
+    found: dict[ForceMonth, Counter[PointKey]] = {}
+    get = itemgetter(columns[KEY_FORCE], columns[KEY_MONTH], columns[KEY_LSOA],
+                     *columns[len(NEEDED):])
+    with source.open_text() as text:
+        reader = csv.reader(text)
+        next(reader)
+        for force, month, *point in map(get, filter(None, reader)):
+            found.setdefault((force, month), Counter())[tuple(point)] += 1  # type: ignore[index]
+    source.check_unchanged()
+    return found
 
 
 def _line(reader: object) -> int | None:
@@ -123,6 +160,7 @@ def _unreadable(source: Source, exc: Exception, line: int | None) -> IngestError
 
 
 def _check_header(source: Source, header: list[str]) -> tuple[int, ...] | Skipped:
+    """The columns to read: NEEDED's, then POINT's when the header has them all."""
     if "Outcome type" in header:
         return Skipped(source.name, "an outcomes file (what happened to crimes), not "
                                     "street-level crime")
@@ -143,7 +181,8 @@ def _check_header(source: Source, header: list[str]) -> tuple[int, ...] | Skippe
                           hint=f"The header should be: {HEADER}")
     if problem := header_problem(header):
         raise IngestError(source.name, problem, 1, hint=f"The header should be: {HEADER}")
-    return tuple(header.index(c) for c in NEEDED)
+    return (*(header.index(c) for c in NEEDED),
+            *(header.index(c) for c in POINT if all(p in header for p in POINT)))
 
 
 def _check_values(result: StreetCounts) -> None:

@@ -18,6 +18,7 @@ from bot.cli import report as show
 from bot.config import Config, open_store
 from data.errors import DataError
 from data.loaders import ingest_csv
+from data.lsoa_lookup import import_lsoa_lookup
 from data.policeuk import ingest_police_uk
 from data.values import monthly_counts, partnership_values
 
@@ -44,6 +45,25 @@ def ingest_police(config: Config, paths: tuple[str, ...], as_json: bool) -> None
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
         show.ingest_report(report)
+
+
+@ingest.command("lookup")
+@click.argument("file", type=click.Path(dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the result as JSON.")
+@click.pass_obj
+def ingest_lookup(config: Config, file: str, as_json: bool) -> None:
+    """Import ONS's LSOA 2011 to 2021 lookup (CSV: LSOA11CD, LSOA21CD, optional CHGIND).
+
+    Areas defined by 2011 LSOA codes or pre-2021 district names then follow each code that
+    was split, merged or redrawn to its 2021 codes, instead of learning them from the map
+    points of the police.uk files. The file lands whole or not at all and replaces the lookup
+    imported before.
+    """
+    result = import_lsoa_lookup(open_store(config), file)
+    if as_json:
+        click.echo(json.dumps(asdict(result), indent=2))
+    else:
+        show_p.lookup_report(result)
 
 
 def _csv_command(kind: str, columns: str, what: str) -> click.Command:

@@ -9,6 +9,7 @@ from rich.table import Table
 from bot.cli.report import out, partnership_coverage
 from data.demo import DemoReport
 from data.loaders import LoadResult
+from data.lsoa_lookup import LookupReport
 from data.partnership import LoadReport
 
 
@@ -35,6 +36,37 @@ def csv_ingest_report(result: LoadResult) -> None:
         out.print(f"  revised {line}")
 
 
+def lookup_report(result: LookupReport) -> None:
+    if result.status == "unchanged":
+        out.print(f"unchanged {result.file}: this lookup is imported already")
+        return
+    out.print(f"Imported the LSOA 2011 to 2021 lookup {result.file}: {result.rows:,} rows, "
+              f"{result.old_codes:,} 2011 codes, {result.changed:,} of them followed to other "
+              "codes")
+
+
+def boundary_changes(changes: list[dict[str, Any]]) -> None:
+    """How each area keeps its ground across the 2021 LSOA changes (data/boundaries.py)."""
+    for area in changes:
+        names = "; ".join(f"{district}: filed as {', '.join(filed) or 'nothing yet'}"
+                          for district, filed in area["names"].items())
+        out.print(f"LSOAs of {area['area']}: {area['codes']}" + (f" ({names})" if names else ""))
+        for step in area["followed"]:
+            out.print(f"  {followed(step)}", highlight=False)
+
+
+def followed(step: dict[str, Any]) -> str:
+    """'E01027101 (last seen 2022-03) -> E01035415, E01035416 (learned from 26 of its 32 map
+    points)'."""
+    last = f" (last seen {step['last_month']})" if step["last_month"] else ""
+    if not step["successors"]:
+        return (f"{step['code']}{last}: no longer appears; no successor found (import ONS's "
+                "LSOA 2011 to 2021 lookup: `cspbot ingest lookup FILE`)")
+    how = ("from the ONS lookup" if step["source"] == "ONS lookup" else
+           f"learned from {step['points']} of its {step['of_points']} map points")
+    return f"{step['code']}{last} -> {', '.join(step['successors'])} ({how})"
+
+
 def demo_report(report: DemoReport) -> None:
     partnership_report(report.partnership)
     for result in report.files:
@@ -57,6 +89,8 @@ def partnership_status(result: dict[str, Any]) -> None:
                                                       "prepares the rest)"))
     if "coverage" in result:
         partnership_coverage(result["coverage"])
+    if result.get("boundaries"):
+        boundary_changes(result["boundaries"])
     for area in result["areas"]:
         police = area["police_uk"]
         out.print(f"\nArea {area['id']}: {area['name']} ({area['kind']})")

@@ -14,6 +14,7 @@ from bot.cli import report as show
 from bot.config import SETTINGS, Config, open_store
 from briefings.answers import answer_version
 from data.answers import answerable, kept_questions
+from data.boundaries import boundary_changes
 from data.coverage import every_incomplete_month, partnership_coverage
 from data.held_series import area_coverage
 from data.overview import partnership_status
@@ -36,6 +37,7 @@ def status(config: Config, partnership: str | None, area: str | None, as_json: b
         left_out = {i.month for i in area_coverage(db, result["id"], result["id"]).left_out}
         for month in result["coverage"]["incomplete"]:
             month["left_out"] = month["month"] in left_out
+        result["boundaries"] = boundary_changes(db, result["id"])
         if as_json:
             click.echo(json.dumps(result, indent=2))
         else:

@@ -30,6 +30,7 @@ from data.migrations import (
     m0009_audit_chain,
     m0010_chat_commands,
     m0011_home_forces_and_incomplete_months,
+    m0012_lsoa_boundaries,
     m0013_context_notes,
 )
 
@@ -45,6 +46,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0009_audit_chain,
     m0010_chat_commands,
     m0011_home_forces_and_incomplete_months,
+    m0012_lsoa_boundaries,
     m0013_context_notes,
 )
 

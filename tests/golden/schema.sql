@@ -303,6 +303,23 @@ CREATE TABLE police_incomplete (
         rows INTEGER NOT NULL, share REAL NOT NULL, usual_share REAL NOT NULL,
         usual_unplaced INTEGER NOT NULL, PRIMARY KEY (force, month)) WITHOUT ROWID;
 
+-- migration 0012_lsoa_boundaries
+CREATE INDEX police_points_location ON police_points (location, latitude);
+CREATE TABLE lsoa_lookup (
+        old TEXT NOT NULL, new TEXT NOT NULL, change TEXT,
+        ingest_id INTEGER NOT NULL REFERENCES ingests(id),
+        PRIMARY KEY (old, new)
+    ) WITHOUT ROWID;
+CREATE TABLE police_point_months (
+        force TEXT NOT NULL, month TEXT NOT NULL, PRIMARY KEY (force, month)
+    ) WITHOUT ROWID;
+CREATE TABLE police_points (
+        force TEXT NOT NULL, lsoa TEXT NOT NULL, location TEXT NOT NULL,
+        longitude REAL NOT NULL, latitude REAL NOT NULL,
+        first_month TEXT NOT NULL, last_month TEXT NOT NULL, rows INTEGER NOT NULL,
+        PRIMARY KEY (lsoa, location, longitude, latitude, force)
+    ) WITHOUT ROWID;
+
 -- migration 0013_context_notes
 CREATE INDEX context_note_log_partnership ON context_note_log (partnership, at);
 CREATE INDEX context_notes_partnership ON context_notes (partnership, first_month);

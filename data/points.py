@@ -1,0 +1,93 @@
+"""The police.uk map points an import keeps, so that LSOA codes that changed can be followed.
+
+police.uk places each crime at one of a fixed set of anonymised map points, each with its text
+("On or near Market Square"). When a 2011 LSOA was split or merged into 2021 LSOAs (METHOD 2.9,
+"Boundary changes"), the same point is reported under the old code in older files and under a
+new code in newer ones; data/boundaries.py matches them. `police_points` holds each distinct
+(LSOA code, location text, longitude, latitude, force) once, with the first and last month it
+was seen and its rows, from the first import of each force-month (`police_point_months`): a
+later download of a month held already adds no rows to the points, so they are never counted
+twice.
+
+The points of a run are gathered in memory (per force and month, each point's fields joined into
+one string, all in C) and written once at its end: most points recur month after month, so a
+year of files writes each point once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from itertools import chain, repeat
+
+import sqlite_utils
+
+from data.street import ForceMonth, PointKey, local_authority_of
+
+SEP = "\x1f"  # joins a point's fields into one key; a field holding it makes no point
+UPSERT = (
+    "INSERT INTO police_points (force, lsoa, location, longitude, latitude, first_month, "
+    "last_month, rows) VALUES (?, ?, ?, CAST(? AS REAL), CAST(? AS REAL), ?, ?, ?) "
+    "ON CONFLICT (lsoa, location, longitude, latitude, force) DO UPDATE SET "
+    "first_month = MIN(first_month, excluded.first_month), "
+    "last_month = MAX(last_month, excluded.last_month), rows = rows + excluded.rows")
+
+
+class PointBook:
+    """The map points of the force-months an import run records for the first time: per force
+    and month, each point (its fields joined by SEP, whose hash Python keeps) and its rows."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.points: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)  # force, month
+        self.names: dict[str, dict[str, str]] = defaultdict(dict)  # month -> code -> name
+
+    def add(self, points: dict[ForceMonth, Counter[PointKey]]) -> None:
+        """Keep a file's points, for each (force, month) whose points are not held yet."""
+        for (force, month), counted in points.items():
+            if month in self.points[force] or self.db.execute(
+                    "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?",
+                    (force, month)).fetchone():
+                continue
+            self.points[force][month] = dict(zip(map(SEP.join, counted), counted.values(),
+                                                 strict=True))
+
+    def name(self, month: str, names: dict[str, str]) -> None:
+        """Note the LSOA names (code -> "Kettering 005C") a force-month's file gives."""
+        self.names[month].update(names)
+
+    def write(self) -> int:
+        """Store the points gathered, placed ones only; how many distinct points were written."""
+        placed = []
+        for force, by_month in self.points.items():
+            first: dict[str, str] = {}
+            last: dict[str, str] = {}
+            for month in sorted(by_month):
+                last.update(dict.fromkeys(by_month[month], month))
+            for month in sorted(by_month, reverse=True):
+                first.update(dict.fromkeys(by_month[month], month))
+            rows = Counter(chain.from_iterable(chain.from_iterable(
+                map(repeat, counted.keys(), counted.values()) for counted in by_month.values())))
+            for key, n in rows.items():
+                fields = key.split(SEP)
+                if len(fields) == 4 and fields[0] and fields[2] and fields[3]:  # placed
+                    placed.append((force, *fields, first[key], last[key], n))
+        self.db.conn.executemany(UPSERT, placed)
+        self._write_names()
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO police_point_months VALUES (?, ?)",
+            [(force, month) for force, by_month in self.points.items() for month in by_month])
+        return len(placed)
+
+    def _write_names(self) -> None:
+        """`lsoas`: each code's name in the latest month that gives it (run or store)."""
+        latest: dict[str, tuple[str, str]] = {}
+        for month in sorted(self.names):
+            latest.update(zip(self.names[month], zip(self.names[month].values(),
+                                                      repeat(month)), strict=False))
+        self.db.conn.executemany(
+            "INSERT INTO lsoas (code, name, local_authority, month) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(code) DO UPDATE SET name = excluded.name, "
+            "local_authority = excluded.local_authority, month = excluded.month "
+            "WHERE excluded.month >= lsoas.month",
+            [(code, name, local_authority_of(name), month)
+             for code, (name, month) in latest.items()])

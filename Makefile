@@ -22,6 +22,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/briefing.py
+	$(BIN)/python bench/real_briefing.py
 	$(BIN)/python bench/slack.py
 	$(BIN)/python bench/slack_crash.py
 	$(BIN)/python bench/delivery.py

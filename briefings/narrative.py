@@ -106,7 +106,9 @@ def flag_reason(out: dict[str, Any], code: str) -> str | None:
 def same_month_words(same: dict[str, Any], show: Callable[[int], str] = "{:,}".format) -> str:
     """'2025-04: 31 against 24 in 2024-04 (not a significant change)' (`show` writes a count)."""
     year, month = same["month"].split("-")
-    verdict = "a significant change" if same["significant"] else "not a significant change"
+    up = same["count_current"] > same["count_previous"]
+    verdict = (f"significantly {'up' if up else 'down'}" if same["significant"]
+               else "not a significant change")
     return (f"{same['month']}: {show(same['count_current'])} against "
             f"{show(same['count_previous'])} in {int(year) - 1}-{month} ({verdict})")
 

@@ -33,8 +33,36 @@ class AreaCoverage:
     left_out: list[IncompleteMonth] = field(default_factory=list)  # ... and those left out
 
 
+_kept: dict[tuple[object, ...], AreaCoverage] = {}
+
+
 def area_coverage(db: sqlite_utils.Database, pid: str, area: str) -> AreaCoverage:
-    """The home forces of the partnership, and the months held for one of its areas."""
+    """The home forces of the partnership, and the months held for one of its areas; kept per
+    store, imports and partnership file loaded (every answer asks for it)."""
+    key = _version(db, pid, area)
+    kept = _kept.get(key) if key else None
+    if kept is None:
+        kept = _work_out(db, pid, area)
+        if key:
+            if len(_kept) > 256:
+                _kept.clear()
+            _kept[key] = kept
+    return AreaCoverage(list(kept.forces), list(kept.held), list(kept.left_out))
+
+
+def _version(db: sqlite_utils.Database, pid: str, area: str) -> tuple[object, ...] | None:
+    """What the coverage depends on: the store, its imports and the partnership file loaded.
+    None for a store in memory (never kept)."""
+    path = db.execute("PRAGMA database_list").fetchone()[2]
+    if not path:
+        return None
+    ingests = db.execute("SELECT MAX(id), COUNT(*), MAX(ingested_at) FROM ingests").fetchone()
+    loaded = db.execute("SELECT loaded_at, sha256 FROM partnerships WHERE id = ?",
+                        (pid,)).fetchone()
+    return (path, pid, area, *ingests, *(loaded or ()))
+
+
+def _work_out(db: sqlite_utils.Database, pid: str, area: str) -> AreaCoverage:
     forces = home_forces(db, pid)
     held = held_months(db, pid, forces)
     if not held:

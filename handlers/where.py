@@ -50,6 +50,12 @@ def where_button(db: sqlite_utils.Database, pid: str, indicator: str, area: str,
     return [Button(WHERE, "Where?", value, asks=f"{WHERE} {value}")]
 
 
+def button_command(button_id: str, value: str) -> str | None:
+    """The `/csp` text a pressed button asks ("where burglary 2022-10"); None for a button
+    that asks no command."""
+    return f"{WHERE} {value}" if button_id == WHERE and value.strip() else None
+
+
 @command(WHERE, "Where an indicator changed: the neighbourhoods behind the latest 12 months' "
          "change.", "/csp where <indicator> [area] [YYYY-MM]",
          examples=("/csp where burglary", "/csp where is burglary rising",

@@ -14,7 +14,7 @@ from briefings.period import compare_periods
 from data.catalogue import BY_SLUG
 from data.contributions import Contributions, Part, contributions
 from data.errors import DataError
-from data.partnerships import area_names
+from data.partnerships import area_condition, area_names
 from handlers.args import match_area, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Button, CspError, Facts, Reply, Table, Text
@@ -43,8 +43,11 @@ def where_words(words: list[str]) -> list[str]:
 def where_button(db: sqlite_utils.Database, pid: str, indicator: str, area: str,
                  month: str) -> list[Button]:
     """The "Where?" button for an indicator answer ([] for an indicator with no police.uk
-    figures by neighbourhood): its value is what follows `/csp where`."""
-    if indicator not in BY_SLUG:
+    figures by neighbourhood, or an area where no police.uk row is held): its value is what
+    follows `/csp where`."""
+    condition, params = area_condition(db, pid, area)
+    if indicator not in BY_SLUG or not db.execute(
+            f"SELECT 1 FROM police_counts WHERE {condition} LIMIT 1", params).fetchone():
         return []
     value = " ".join(w for w in (indicator, "" if area == pid else area, month) if w)
     return [Button(WHERE, "Where?", value, asks=f"{WHERE} {value}")]
@@ -159,5 +162,6 @@ def rows(parts: list[Part], below: int) -> list[list[str]]:
                        for h, n in zip(hidden, (p.count_now, p.count_before), strict=True))
         share = ("–" if p.share_of_change is None or any(hidden)
                  else f"{p.share_of_change:.0%}")
-        out.append([p.name, now, before, "–" if any(hidden) else f"{p.change:+,}", share])
+        change = "–" if any(hidden) else f"{p.change:+,}" if p.change else "0"
+        out.append([p.name, now, before, change, share])
     return out

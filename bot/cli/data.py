@@ -21,8 +21,8 @@ from data.contributions import BREAKDOWNS, contributions
 from data.errors import DataError
 from data.loaders import ingest_csv
 from data.lsoa_lookup import import_lsoa_lookup
-from data.policeuk import ingest_police_uk
 from data.partnerships import resolve_area, resolve_partnership
+from data.policeuk import ingest_police_uk
 from data.queries import check_month
 from data.values import monthly_counts, partnership_values
 

@@ -68,7 +68,7 @@ def show_where(req: Request) -> Reply:
     while words and words[0].lower() in FILLERS:
         words = words[1:]
     if not words:
-        raise CspError("Where is which indicator changing?", "/csp where burglary")
+        raise CspError("Which indicator?", "/csp where burglary")
     indicator, rest = take_indicator(req.db, req.partnership, words)
     while rest and rest[0].lower() in FILLERS:
         rest = rest[1:]

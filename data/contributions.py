@@ -99,7 +99,7 @@ def contributions(db: sqlite_utils.Database, pid: str, indicator: str, area: str
                             "Import its police force's street files with `cspbot ingest "
                             "police-uk FILES`.")
         month = held[-1]
-    else:
+    elif month not in held:  # refused unless held (left out as incomplete: the window says)
         require_held(db, pid, month, None if area == pid else area)
     window = comparison_window(held, month)
     found = Contributions(pid, area, names.get(area, area), indicator, by, window)

@@ -17,7 +17,7 @@ from bot.cli.render_text import render_text
 from data.contributions import Part, contributions, neighbourhood_of
 from data.db import open_db
 from data.values import monthly_counts
-from handlers.reply import Actions, Context, Reply, Table, Text
+from handlers.reply import Actions, Context, Reply, Table
 from handlers.request import Settings
 from handlers.router import dispatch
 from handlers.where import rows

@@ -12,16 +12,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fakes.processes import launch_bot
+from fakes.processes import RunningBot, launch_bot
 from fakes.slack_api import FakeSlack
 from fakes.slack_bot import SECRET, TOKEN, slack_env
 from fakes.slack_signing import interaction, post_signed, slash_command
 from fakes.teams_activities import ADMIN as TEAMS_ADMIN
-from fakes.teams_activities import card_text, message, nodes, personal, post_activity
+from fakes.teams_activities import (
+    APP_ID,
+    TENANT,
+    card_text,
+    message,
+    nodes,
+    personal,
+    post_activity,
+)
 from fakes.teams_connector import FakeConnector
 from fakes.waiting import wait_for
 from fakes.where_store import add_streets
-from test_teams_e2e import start
 
 ADMIN, CHANNEL = "U0KETADM1", "C0KETCSP01"
 SAID = "Burglary rose by 48 (+66.7%) in Kettering Community Safety Partnership"
@@ -37,6 +44,18 @@ def store(demo_store: Path) -> Path:
 def slack(store: Path) -> Iterator[tuple[str, FakeSlack]]:
     with FakeSlack(token=TOKEN) as fake, launch_bot(store, slack_env(fake)) as running:
         yield f"{running.url}/slack/events", fake
+
+
+def start(tmp: Path, connector: FakeConnector, store: Path) -> RunningBot:
+    """`cspbot run --platform teams` against the connector stub, tokens not checked (as
+    tests/test_teams_e2e.py starts it)."""
+    return launch_bot(store, {
+        "CLIENT_ID": APP_ID, "CLIENT_SECRET": "not-a-real-secret", "TENANT_ID": TENANT,
+        "CSP_TEAMS_LOGIN_URL": connector.url.rstrip("/"),
+        "CSP_TEAMS_SERVICE_URL_ALLOWLIST": connector.url, "SLACK_BOT_TOKEN": None,
+        "SLACK_SIGNING_SECRET": None, "SLACK_APP_TOKEN": None,
+        "DANGEROUSLY_ALLOW_UNAUTHENTICATED_REQUESTS": None, "CSP_TEAMS_SKIP_AUTH": "true"},
+        platform="teams", log=tmp / "csp.log")
 
 
 def where_button(blocks: list[dict[str, Any]]) -> dict[str, Any]:
@@ -72,8 +91,7 @@ def test_the_slack_where_button_answers_where_for_the_same_indicator_and_month(
 def test_the_teams_where_button_answers_where(store: Path,
                                               tmp_path_factory: pytest.TempPathFactory) -> None:
     with FakeConnector() as connector:
-        running = start(tmp_path_factory.mktemp("teams-where"), connector, store,
-                        CSP_TEAMS_SKIP_AUTH="true")
+        running = start(tmp_path_factory.mktemp("teams-where"), connector, store)
         try:
             url = f"{running.url}/api/messages"
             chat = personal(TEAMS_ADMIN)

@@ -15,6 +15,7 @@ from handlers import (  # noqa: F401  (registers the commands)
     priorities,
     status,
     update,
+    where,
 )
 from handlers.reply import Context, CspError, Form, FormErrors, FormSubmission, Reply
 from handlers.request import Settings

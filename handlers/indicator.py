@@ -9,8 +9,9 @@ from data.errors import DataError
 from data.held import NotHeld
 from handlers.args import match_area, related_indicators, take_indicator, take_month
 from handlers.registry import command
-from handlers.reply import Chart, CspError, Facts, Reply, Text
+from handlers.reply import Actions, Chart, CspError, Facts, Reply, Text
 from handlers.request import Request
+from handlers.where import where_button
 
 if TYPE_CHECKING:
     from briefings.model import Section
@@ -38,6 +39,9 @@ def show_indicator(req: Request) -> Reply:
                             filename=f"{section.key.replace('@', '_')}-{as_of}.png"))
     if section.notes:
         blocks.append(Text("\n".join(f"- {n}" for n in section.notes)))
+    where = where_button(req.db, req.partnership, section.indicator, section.area, as_of)
+    if where:
+        blocks.append(Actions(where))
     return Reply(f"{section.title}, to {as_of}", blocks,
                  f"{section.title}, to {as_of}: {section.sentence}")
 

@@ -47,7 +47,7 @@ def command(name: str, summary: str, usage: str, role: str = "member",
     return register
 
 
-HELP_ORDER = ("help", "indicator", "priorities", "leads", "actions", "history", "status",
+HELP_ORDER = ("help", "indicator", "where", "priorities", "leads", "actions", "history", "status",
               "briefing", "update", "subscribe", "unsubscribe", "deliveries", "note")
 
 

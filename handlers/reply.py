@@ -47,6 +47,9 @@ class Button:
     id: str  # the action id, e.g. "update_action"
     label: str
     value: str  # e.g. "kettering:4.6.2"
+    # The `/csp` command the button stands for ("where burglary 2022-10"), when it asks one; the
+    # console shows it as a hint. None: the button opens a form (a Slack modal, a Teams dialog).
+    asks: str | None = None
 
 
 @dataclass

@@ -19,6 +19,7 @@ from handlers import acl
 from handlers.registry import lookup
 from handlers.reply import Context, CspError, Form, Reply, Text
 from handlers.request import Request, Settings  # bot/ imports Settings from here too
+from handlers.where import where_words
 
 MAX_INPUT = 1000
 SHARE_WORDS = ("share", "--share")
@@ -45,7 +46,7 @@ def _dispatch(text: str, ctx: Context, db: sqlite_utils.Database, settings: Sett
                        f"{MAX_INPUT:,}. Please shorten it.")
     words = text.split()
     public = any(w.lower() in SHARE_WORDS for w in words)
-    words = [w for w in words if w.lower() not in SHARE_WORDS]
+    words = where_words([w for w in words if w.lower() not in SHARE_WORDS])
     entry = lookup(words[0]) if words else lookup("help")
     pid, person = find_partnership(db, ctx, settings,
                                    any_channel=bool(entry and entry.any_channel))

@@ -16,10 +16,14 @@ import click
 from bot.cli import partnership_view as show_p
 from bot.cli import report as show
 from bot.config import Config, open_store
+from data.catalogue import resolve_indicator
+from data.contributions import BREAKDOWNS, contributions
 from data.errors import DataError
 from data.loaders import ingest_csv
 from data.lsoa_lookup import import_lsoa_lookup
+from data.partnerships import resolve_area, resolve_partnership
 from data.policeuk import ingest_police_uk
+from data.queries import check_month
 from data.values import monthly_counts, partnership_values
 
 
@@ -152,6 +156,41 @@ def export_values(config: Config, partnership: str | None, area: str | None,
     rows = partnership_values(open_store(config), partnership, area, indicator, start, end)
     _write(out, fmt, ["month", "indicator", "area", "value", "source"],
            [{**asdict(r), "value": _number(r.value)} for r in rows])
+
+
+@export.command("contributions")
+@click.option("--partnership", "-p", metavar="ID", help="The partnership (default: the only one).")
+@click.option("--area", "-a", metavar="ID", help="One of its areas (default: all of it).")
+@click.option("--indicator", "-i", metavar="SLUG", required=True,
+              help="A police.uk indicator (slug or alias, e.g. burglary).")
+@click.option("--month", metavar="YYYY-MM", help="The last month (default: the latest held).")
+@click.option("--by", type=click.Choice(BREAKDOWNS), default="neighbourhood", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE instead of standard output.")
+@click.pass_obj
+def export_contributions(config: Config, partnership: str | None, area: str | None,
+                         indicator: str, month: str | None, by: str, fmt: str,
+                         out: Path | None) -> None:
+    """Where an indicator changed: the latest 12 months against the 12 before, by area,
+    neighbourhood or LSOA: name,count_now,count_before,change,share_of_change.
+
+    Held months only (with up to 3 missing, the matched months; with more, an error says
+    why). The rows sum to the partnership's (or area's) change, largest part first.
+    """
+    db = open_store(config)
+    pid = resolve_partnership(db, partnership)
+    slug = resolve_indicator(indicator).slug
+    found = contributions(db, pid, slug, resolve_area(db, pid, area), check_month(
+        month, "--month"), by)
+    if found.window.problem:
+        raise DataError(f"{found.window.problem}.", f"Try --month {found.comparable}."
+                        if found.comparable else None)
+    _write(out, fmt, ["name", "count_now", "count_before", "change", "share_of_change"],
+           [{"name": p.name, "count_now": p.count_now, "count_before": p.count_before,
+             "change": p.change, "share_of_change": None if p.share_of_change is None
+             else round(p.share_of_change, 6)} for p in found.parts])
 
 
 def _number(value: float) -> float | int:

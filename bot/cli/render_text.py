@@ -42,8 +42,11 @@ def render_text(reply: Reply, chart_dir: Path) -> str:
         elif isinstance(block, Divider):
             lines.append("-" * 40)
         elif isinstance(block, Actions):
-            lines.append("(to update: " + "; ".join(
-                f"/csp update {b.value.partition(':')[2]}" for b in block.buttons) + ")")
+            asks = [f"/csp {b.asks}" for b in block.buttons if b.asks]
+            forms = [f"/csp update {b.value.partition(':')[2]}" for b in block.buttons
+                     if not b.asks]
+            lines += ([f"(to update: {'; '.join(forms)})"] if forms else []) + (
+                [f"(more: {'; '.join(asks)})"] if asks else [])
         lines.append("")
     return visible("\n".join(lines).rstrip() + "\n")
 

@@ -4,6 +4,7 @@
                             `journal` is given, then answered in the answer workers when there
                             are some)
     bot/slack/update.py     the Update button and its modal
+    bot/slack/where.py      the Where? button under an indicator answer
     bot/slack/home.py       the App Home tab
 
 Listeners are thin: ack at once, then dispatch to handlers/ and render. Bolt verifies every
@@ -22,7 +23,7 @@ from slack_bolt.logger.messages import warning_client_prioritized_and_token_skip
 
 from bot.answers.workers import AnswerWorkers
 from bot.services import Services
-from bot.slack import commands, home, update
+from bot.slack import commands, home, update, where
 from bot.slack.answering import Effects, no_effects
 from bot.slack.client import make_client
 from bot.slack.journal import CommandJournal
@@ -52,6 +53,7 @@ def build_app(services: Services, token: str, signing_secret: str,
                                                    thread_name_prefix="csp-answer"))
     commands.register(app, services, effects, workers, journal)
     update.register(app, services)
+    where.register(app, services)
     home.register(app, services)
     return app
 

@@ -73,10 +73,11 @@ from bot.teams.dialog import (
 )
 from bot.teams.inbound import Refused, inbound_gate
 from bot.teams.install import conversation_of, conversation_ref, installed, remember, uninstalled
-from bot.teams.render import render_card
+from bot.teams.render import BUTTON, render_card
 from handlers.reply import Context, Form, FormErrors, Reply, Text
 from handlers.router import dispatch
 from handlers.update import button_target, open_update_form, submit_update
+from handlers.where import button_command
 
 log = logging.getLogger("cspbot.teams")
 # What a reply asks beyond being shown, e.g. send the briefing: (reply, asker) -> a note to add
@@ -151,8 +152,10 @@ def register(bot: TeamsBot) -> None:
     async def on_message(ctx: ActivityContext[MessageActivity]) -> None:
         activity = ctx.activity
         text = message_text(activity)
-        if not text and activity.value:  # a card's button that is not a dialog: nothing to do
-            return
+        if not text and activity.value:  # a card's button that is not a dialog
+            text = button_text(activity.value)
+            if not text:
+                return
         asker = bot.context(activity)
 
         def work() -> Reply | Form:
@@ -230,6 +233,13 @@ async def _installed(bot: TeamsBot, ctx: ActivityContext[Any], welcome: bool) ->
     if welcome and isinstance(reply, Reply):
         await attempt_sending("installation (sending the welcome)",
                               ctx.send(card_activity(render_card(reply), reply.fallback_text)))
+
+
+def button_text(value: Any) -> str | None:
+    """What a card's command button ("Where?") asks, from the message's value."""
+    if not isinstance(value, dict):
+        return None
+    return button_command(str(value.get(BUTTON) or ""), str(value.get("value") or ""))
 
 
 def _message(bot: TeamsBot, result: Reply | Form, asker: Context) -> MessageActivityInput:

@@ -5,7 +5,8 @@ Built with microsoft_teams.cards (pydantic models of the Adaptive Card schema), 
 schema 1.5 has, plus Teams' own `msteams` properties (full width; charts that expand on click).
 title -> heading TextBlock; Text -> TextBlock (markdown); Facts -> FactSet; Table -> one
 ColumnSet per row (numbers right-aligned; at most TABLE_ROWS rows, then a note); Divider -> a
-separator on the next element; Actions -> Action.Submit buttons that open a dialog (task/fetch);
+separator on the next element; Actions -> Action.Submit buttons that open a dialog (task/fetch),
+or, for a button that asks a command ("Where?"), send {"csp_button": id, "value": value} back;
 Chart -> its title and an Image whose url is a data: URI of the PNG, with its alt text.
 
 Size: Teams refuses messages over about 100 KB and advises staying under 80 KB, so a card is
@@ -62,6 +63,7 @@ BUTTONS_PER_SET = 5  # Teams shows at most 6 actions in a row
 TABLE_ROWS = 40
 TEXT_CHARS = 6_000  # one TextBlock
 CELL_CHARS = 60
+BUTTON = "csp_button"  # in a command button's data (sent back as a message's value)
 DATA_URI = "data:image/png;base64,"
 MIN_CHART_WIDTH = 400  # pixels: a chart shrunk below this is unreadable, so it becomes a note
 CUTS = ((TABLE_ROWS, TEXT_CHARS), (15, 2_500), (5, 800), (0, 300))  # tried in turn
@@ -211,8 +213,9 @@ def _table(table: Table, max_rows: int) -> list[CardElement]:
 
 
 def _buttons(buttons: list[Button]) -> list[CardElement]:
-    actions = [SubmitAction(title=fit(b.label, 60) or "–", data=open_dialog(b.id, target=b.value))
-               for b in buttons]
+    actions = [SubmitAction(title=fit(b.label, 60) or "–", data=(
+        {BUTTON: b.id, "value": b.value} if b.asks else open_dialog(b.id, target=b.value)))
+        for b in buttons]
     return [ActionSet(actions=list(actions[i:i + BUTTONS_PER_SET]))
             for i in range(0, len(actions), BUTTONS_PER_SET)]
 

@@ -1,0 +1,135 @@
+"""`/csp where` and data/contributions.py on street files written by the test (the demo's
+Kettering, tests/fakes/where_store.py: four LSOAs whose counts are known by hand), so that they
+run in a fresh clone: the parts, their sums and ranking, the sentence and tables, the phrasings,
+a window that cannot be compared, suppression, the console's hint and the export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from fakes.where_store import PER_MONTH, add_streets
+
+from bot.cli.render_text import render_text
+from data.contributions import Part, contributions, neighbourhood_of
+from data.db import open_db
+from data.values import monthly_counts
+from handlers.reply import Actions, Context, Reply, Table
+from handlers.request import Settings
+from handlers.router import dispatch
+from handlers.where import rows
+
+SAID = ("Burglary rose by 48 (+66.7%) in Kettering Community Safety Partnership, "
+        "2009-04..2010-03 against the 12 months before; Kettering 007 gave 36 of it (75%).")
+
+
+@pytest.fixture
+def store(cspbot, db_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    assert cspbot("demo").exit_code == 0
+    add_streets(db_path, tmp_path / "streets")
+    db = open_db(db_path)
+    yield db
+    db.close()
+
+
+def ask(db, text: str) -> Reply:  # type: ignore[no-untyped-def]
+    reply = dispatch(text, Context("U1", "console", today="2010-04-07"), db, Settings())
+    assert isinstance(reply, Reply)
+    return reply
+
+
+def test_neighbourhood_is_the_lsoa_name_without_its_letter() -> None:
+    assert neighbourhood_of("Charnwood 012A") == "Charnwood 012"
+    assert neighbourhood_of("North Northamptonshire 032B") == "North Northamptonshire 032"
+    assert neighbourhood_of("E01025709") == "E01025709"
+
+
+def test_the_parts_sum_to_the_whole_ranked_by_their_part_in_the_rise(store) -> None:
+    found = contributions(store, "kettering", "burglary")
+    before = sum(12 * b for b, _ in PER_MONTH.values())
+    now = sum(12 * n for _, n in PER_MONTH.values())
+    assert (found.count_before, found.count_now, found.change) == (before, now, now - before)
+    assert [(p.name, p.count_now, p.count_before) for p in found.parts] == [
+        ("Kettering 007", 60, 24), ("Kettering 004", 48, 36), ("Kettering 006", 12, 12)]
+    assert [p.share_of_change for p in found.parts] == [0.75, 0.25, 0.0]
+    counts = {r.month: r.count for r in monthly_counts(store, partnership="kettering",
+                                                       indicator="burglary")}
+    assert sum(counts[m] for m in found.window.current) == found.count_now
+    lsoas = contributions(store, "kettering", "burglary", by="lsoa")
+    assert sum(p.change for p in lsoas.parts) == found.change and len(lsoas.parts) == 4
+    assert lsoas.parts[0].name == "Kettering 007B (E01027110)"
+    areas = contributions(store, "kettering", "burglary", by="area")
+    assert [(p.name, p.change) for p in areas.parts] == [
+        ("Kettering Town Centre", 36), ("Rest of Kettering Community Safety Partnership", 12)]
+    assert not areas.overlap
+
+
+def test_a_fall_ranks_the_biggest_falls_first(store) -> None:
+    store.execute("UPDATE police_counts SET burglary = 9 WHERE lsoa = 'E01027079' "
+                  "AND month < '2009-04'")
+    found = contributions(store, "kettering", "burglary")
+    assert found.change < 0 and found.parts[0].name == "Kettering 004"
+    assert found.parts[0].change == found.parts[0].count_now - found.parts[0].count_before
+    assert sum(p.change for p in found.parts) == found.change
+
+
+def test_where_answers_with_the_sentence_the_areas_and_the_neighbourhoods(store) -> None:
+    for text in ("where burglary", "where is burglary rising",
+                 "which neighbourhoods drive the burglary rise?", "where burglary 2010-03"):
+        reply = ask(store, text)
+        assert reply.fallback_text == SAID, text
+    tables = [b for b in reply.blocks if isinstance(b, Table)]
+    assert [t.headers[0] for t in tables] == ["Area", "Neighbourhood"]
+    assert tables[1].rows[0] == ["Kettering 007", "60", "24", "+36", "75%"]
+    centre = ask(store, "where burglary town centre")
+    assert centre.fallback_text.startswith("Burglary rose by 36 (+100.0%) in Kettering Town "
+                                           "Centre")
+    assert [b.headers[0] for b in centre.blocks if isinstance(b, Table)] == ["Neighbourhood"]
+
+
+def test_a_window_that_cannot_be_compared_says_why_and_which_month_can(store) -> None:
+    store.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
+    reply = ask(store, "where burglary 2010-03")
+    text = reply.blocks[0].markdown  # type: ignore[union-attr]
+    assert "5 of the 24 months from 2008-04 to 2010-03 are not held (2008-06..2008-10)" in text
+    assert "cannot be compared" in text and not any(isinstance(b, Table) for b in reply.blocks)
+
+
+def test_a_local_indicator_or_an_unknown_word_is_refused(store) -> None:
+    assert "not a police.uk indicator" in ask(store, "where asb perception").fallback_text
+    assert "Which indicator" in ask(store, "where is").fallback_text
+
+
+def test_small_counts_of_a_sensitive_indicator_are_suppressed_with_their_change() -> None:
+    assert rows([Part("A 001", 3, 12, 0.5), Part("B 002", 20, 12, 0.5)], 5) == [
+        ["A 001", "fewer than 5", "12", "–", "–"], ["B 002", "20", "12", "+8", "50%"]]
+    assert rows([Part("A 001", 3, 12, 0.5)], 0)[0] == ["A 001", "3", "12", "-9", "50%"]
+
+
+def test_the_indicator_answer_has_a_where_button_only_with_police_figures(
+        store, cspbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(store, "burglary")
+    buttons = [b for block in reply.blocks if isinstance(block, Actions) for b in block.buttons]
+    assert [(b.id, b.label, b.value) for b in buttons] == [("where", "Where?", "burglary 2010-03")]
+    assert "(more: /csp where burglary 2010-03)" in render_text(reply, tmp_path / "charts")
+    store.execute("DELETE FROM police_counts")
+    assert not any(isinstance(b, Actions) for b in ask(store, "burglary").blocks)
+
+
+def test_export_contributions(store, cspbot) -> None:  # type: ignore[no-untyped-def]
+    result = cspbot("export", "contributions", "--partnership", "kettering", "--indicator",
+                    "burglary")
+    assert result.exit_code == 0, result.output
+    got = list(csv.DictReader(io.StringIO(result.output)))
+    assert list(got[0]) == ["name", "count_now", "count_before", "change", "share_of_change"]
+    assert got[0] == {"name": "Kettering 007", "count_now": "60", "count_before": "24",
+                      "change": "36", "share_of_change": "0.75"}
+    data = json.loads(cspbot("export", "contributions", "-p", "kettering", "-i", "burglary",
+                             "--by", "area", "--format", "json").output)
+    assert [r["change"] for r in data] == [36, 12]
+    store.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
+    refused = cspbot("export", "contributions", "-p", "kettering", "-i", "burglary")
+    assert refused.exit_code != 0 and "are not held" in refused.output

@@ -51,12 +51,14 @@ def area_coverage(db: sqlite_utils.Database, pid: str, area: str) -> AreaCoverag
 
 
 def _version(db: sqlite_utils.Database, pid: str, area: str) -> tuple[object, ...] | None:
-    """What the coverage depends on: the store, its imports and the partnership file loaded.
-    None for a store in memory (never kept)."""
+    """What the coverage depends on: the store, its imports (and the force-months they hold)
+    and the partnership file loaded. None for a store in memory (never kept)."""
     path = db.execute("PRAGMA database_list").fetchone()[2]
     if not path:
         return None
-    ingests = db.execute("SELECT MAX(id), COUNT(*), MAX(ingested_at) FROM ingests").fetchone()
+    ingests = db.execute("SELECT MAX(id), COUNT(*), MAX(ingested_at), (SELECT COUNT(*) FROM "
+                         "police_months), (SELECT COUNT(*) FROM police_incomplete) FROM "
+                         "ingests").fetchone()
     loaded = db.execute("SELECT loaded_at, sha256 FROM partnerships WHERE id = ?",
                         (pid,)).fetchone()
     return (path, pid, area, *ingests, *(loaded or ()))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO
 
 import click
 
 from bot.cli import partnership_view as show_p
 from bot.cli import report as show
+from bot.cli.export_compare import export_compare
+from bot.cli.writing import write_rows as _write
 from bot.config import Config, open_store
 from data.errors import DataError
 from data.loaders import ingest_csv
@@ -98,6 +95,9 @@ def export() -> None:
     """Export figures from the store."""
 
 
+export.add_command(export_compare)
+
+
 def _period_options(f):  # type: ignore[no-untyped-def]
     for option in reversed([
         click.option("--indicator", "-i", metavar="SLUG",
@@ -156,24 +156,3 @@ def export_values(config: Config, partnership: str | None, area: str | None,
 
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-@contextmanager
-def _output(out: Path | None) -> Iterator[IO[str]]:
-    if out is None:
-        yield sys.stdout
-        return
-    with out.open("w", newline="", encoding="utf-8") as stream:
-        yield stream
-
-
-def _write(out: Path | None, fmt: str, columns: list[str], rows: list[dict[str, object]]) -> None:
-    with _output(out) as stream:
-        if fmt == "json":
-            json.dump(rows, stream, indent=2)
-            stream.write("\n")
-        else:
-            writer = csv.DictWriter(stream, columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-

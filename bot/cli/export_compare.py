@@ -9,7 +9,10 @@ from pathlib import Path
 
 import click
 
+from bot.cli.writing import write_rows
 from bot.config import Config, open_store
+from data.catalogue import resolve_indicator
+from data.queries import check_month
 
 COLUMNS = ["name", "kind", "count_now", "count_before", "pct_change", "p_value",
            "rate_per_1000"]
@@ -32,10 +35,7 @@ def export_compare(config: Config, indicator: str, month: str | None, fmt: str,
     METHOD J1's p-value; the rate per 1,000 residents where population is loaded. Months held
     only (METHOD 2.9): an area whose two windows miss too many months has empty figures.
     """
-    from bot.cli.writing import write_rows
-    from briefings.comparison import compare_table
-    from data.catalogue import resolve_indicator
-    from data.queries import check_month
+    from briefings.comparison import compare_table  # here: scipy loads only when needed
 
     check_month(month, "--month")
     table = compare_table(open_store(config), resolve_indicator(indicator).slug, month,

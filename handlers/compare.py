@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from briefings.comparison import Compared, compare_table, ordinal, peer_group
 from briefings.sections import p_text
+from data.catalogue import ALIASES, BY_SLUG, normalise
 from data.comparison import latest_store_month
 from data.errors import DataError
 from handlers.args import take_indicator, take_month
@@ -23,10 +24,14 @@ HEADERS = ["Rank", "Area", "Kind", "Latest 12 months", "12 months before", "Chan
          "/csp compare <indicator> [YYYY-MM]",
          examples=("/csp compare burglary", "/csp compare asb 2022-10"))
 def show_compare(req: Request) -> Reply:
+    """The table; a partnership's own indicator named like a police.uk one ("burglary" for its
+    domestic burglary) is compared as police.uk's, which every area counts alike."""
     if not req.words:
         raise CspError("Compare which indicator?", "/csp compare burglary")
     month, words = take_month(req.words)
     indicator, rest = take_indicator(req.db, req.partnership, words)
+    typed = normalise(" ".join(words[:len(words) - len(rest)]))
+    indicator = indicator if indicator in BY_SLUG else ALIASES.get(typed, indicator)
     if rest:
         raise CspError(f"I don't know '{' '.join(rest)}' here: compare takes an indicator and "
                        "a month.", f"/csp compare {indicator} 2022-10")

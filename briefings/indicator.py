@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite_utils
 
 from briefings.assess import assess
+from briefings.comparison import add_comparison
 from briefings.inputs import (
     SeriesSpec,
     assess_input,
@@ -21,6 +22,7 @@ from briefings.inputs import (
 )
 from briefings.method import MethodSettings
 from briefings.model import Section
+from briefings.rates import add_rate
 from briefings.sections import make_section
 from data import briefing_data as store
 from data.coverage import months_held
@@ -101,4 +103,8 @@ def judge(db: sqlite_utils.Database, pid: str, indicator: str, area: str, month:
         out = assess(document, settings)
         judged = (out["series"] + out["surveys"])[0]
     owner = store.owners(db, pid).get(indicator)
-    return make_section(spec, judged, owner, pid, as_of, suppress_below).section, as_of
+    section = make_section(spec, judged, owner, pid, as_of, suppress_below).section
+    if spec.kind == "monthly":
+        add_comparison(db, pid, section, as_of, spec.source, settings)
+        add_rate(db, pid, section, spec, judged, suppress_below)
+    return section, as_of

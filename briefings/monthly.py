@@ -16,6 +16,7 @@ import sqlite_utils
 
 from briefings.assess import assess
 from briefings.charts import draw_overview
+from briefings.comparison import add_comparison
 from briefings.inputs import assess_input as make_input
 from briefings.inputs import choose_series
 from briefings.method import MethodSettings
@@ -64,6 +65,9 @@ def build_monthly(db: sqlite_utils.Database, partnership: str | None, month: str
     owners = store.owners(db, pid)
     sections = [make_section(spec, judged.get(spec.key), owners.get(spec.indicator), pid,
                              month, suppress_below) for spec in specs]
+    for spec, built in zip(specs, sections, strict=True):  # "compared with what" (issue 14)
+        if spec.kind == "monthly":
+            add_comparison(db, pid, built.section, month, spec.source, settings)
     since = since or store.last_briefing(db, pid, month) or f"{month}-01"
     progress = store.action_progress(db, pid, f"{next_month(month)}-01", since)
     monthly = [(s.title, s.chart_data) for s in sections if s.chart_data is not None]

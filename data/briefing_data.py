@@ -181,8 +181,10 @@ def _months_before(month: str, n: int) -> str:
 
 def data_version(db: sqlite_utils.Database, pid: str) -> tuple[object, ...]:
     """Changes whenever anything a judgement reads may have changed: an import of any kind, or
-    a (re)load of the partnership file. Used as part of cache keys."""
+    a (re)load of the partnership file, or of any other (its peers). Used as part of cache
+    keys."""
     ingest = db.execute("SELECT COALESCE(MAX(id), 0) FROM ingests").fetchone()[0]
     loaded = db.execute("SELECT loaded_at, sha256 FROM partnerships WHERE id = ?",
                         (pid,)).fetchone()
-    return (ingest, *(loaded or ()))
+    others = db.execute("SELECT COUNT(*), MAX(loaded_at) FROM partnerships").fetchone()
+    return (ingest, *(loaded or ()), *others)  # others: peers in "compared with what"

@@ -57,12 +57,13 @@ def load_partnership(db: sqlite_utils.Database, path: str | Path,
         report = LoadReport(p.id, p.name, created)
         db.execute(
             "INSERT INTO partnerships (id, name, formerly, time_zone, file, sha256, loaded_at, "
-            "as_of, forces) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO UPDATE SET "
+            "as_of, forces, peers) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO "
+            "UPDATE SET "
             "name = excluded.name, formerly = excluded.formerly, time_zone = excluded.time_zone, "
             "file = excluded.file, sha256 = excluded.sha256, loaded_at = excluded.loaded_at, "
-            "as_of = excluded.as_of, forces = excluded.forces",
+            "as_of = excluded.as_of, forces = excluded.forces, peers = excluded.peers",
             (p.id, p.name, p.formerly, p.time_zone, str(path.resolve()), sha, now(), p.as_of,
-             json.dumps(p.forces)))
+             json.dumps(p.forces), json.dumps(p.peers)))
         _write_areas(db, p)
         _write_indicators(db, p)
         _write_people_and_priorities(db, p)

@@ -49,6 +49,7 @@ class Partnership:
     lsoas: list[str]
     as_of: str | None = None  # demonstrations and training: the date taken as today
     forces: list[str] = field(default_factory=list)  # home forces named (METHOD 2.9)
+    peers: list[str] = field(default_factory=list)  # its own peer group (partnership ids)
     channels: list[tuple[str, str]] = field(default_factory=list)  # (platform, channel id)
     areas: list[dict[str, Any]] = field(default_factory=list)
     indicators: list[dict[str, Any]] = field(default_factory=list)
@@ -83,14 +84,16 @@ def _read_sections(path: Path, top: Reader) -> Partnership:
         top.fail("partnership", "is missing: the file needs a [partnership] table")
     head = Reader(path, "partnership", top.table["partnership"])
     head.check_keys(("id", "name", "formerly", "local_authorities", "lsoas", "lsoa_lookup",
-                     "time_zone", "slack_channels", "teams_channels", "as_of", "forces"))
+                     "time_zone", "slack_channels", "teams_channels", "as_of", "forces",
+                     "peers"))
     p = Partnership(
         id=str(head.text("id", pattern=ID, expected="an id of lower-case letters, digits, -")),
         name=str(head.text("name")), formerly=head.text("formerly", required=False),
         time_zone=head.text("time_zone", required=False) or "Europe/London",
         local_authorities=head.texts("local_authorities", expected="local authority names"),
         lsoas=head.texts("lsoas", LSOA, "LSOA codes like E01027058"),
-        as_of=read_date(head, "as_of"), forces=read_forces(head))
+        as_of=read_date(head, "as_of"), forces=read_forces(head),
+        peers=head.texts("peers", ID, "partnership ids like \"charnwood\""))
     lookup = head.text("lsoa_lookup", required=False)
     lookup_rows = read_lsoa_lookup(path.parent / lookup, head, "lsoa_lookup") if lookup else []
     p.lsoas += [code for code, _ in lookup_rows]  # every row is in the partnership

@@ -7,6 +7,7 @@ from handlers import (  # noqa: F401  (registers the commands)
     actions,
     admin,
     briefing,
+    compare,
     help,
     home,
     indicator,

@@ -5,8 +5,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from briefings.answers import indicator_answer
+from briefings.rates import LABEL as RATE_LABEL
+from briefings.rates import has_population
 from data.errors import DataError
 from data.held import NotHeld
+from data.partnerships import area_names
 from handlers.args import match_area, related_indicators, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Actions, Chart, CspError, Facts, Reply, Text
@@ -16,18 +19,21 @@ from handlers.where import where_button
 if TYPE_CHECKING:
     from briefings.model import Section
 
+RATE_WORDS = ("rate", "rates")
+
 
 @command("indicator", "How an indicator is doing: the change, the trend, the target, a chart.",
-         "/csp <indicator> [area] [YYYY-MM]",
+         "/csp <indicator> [rate] [area] [YYYY-MM]",
          examples=("/csp burglary", "/csp violence town centre", "/csp asb perception",
-                   "/csp vehicle crime 2010-03"))
+                   "/csp vehicle crime 2010-03", "/csp burglary rate"))
 def show_indicator(req: Request) -> Reply:
     if not req.words:
         raise CspError("Which indicator?", "/csp burglary (or /csp help indicators)")
     month, words = take_month(req.words)
     indicator, rest = take_indicator(req.db, req.partnership, words)
-    area = match_area(req.db, req.partnership, rest)
     typed = words[:len(words) - len(rest)]
+    rate = [w for w in rest if w.lower() in RATE_WORDS]  # "burglary rate": not an area
+    area = match_area(req.db, req.partnership, [w for w in rest if w not in rate])
     try:
         section, as_of = judge(req, indicator, area, month, typed)
     except DataError as exc:
@@ -37,8 +43,14 @@ def show_indicator(req: Request) -> Reply:
         c = section.chart
         blocks.append(Chart(c.png, c.alt_text, section.title, c.headers, c.rows,
                             filename=f"{section.key.replace('@', '_')}-{as_of}.png"))
-    if section.notes:
-        blocks.append(Text("\n".join(f"- {n}" for n in section.notes)))
+    notes = list(section.notes)
+    if rate and not any(f.label == RATE_LABEL for f in section.facts):
+        notes.append(f"No rate per 1,000 residents: no population is loaded for "
+                     f"{area_names(req.db, req.partnership)[area]} (`cspbot ingest population`)"
+                     + (", or its counts are too small to show." if has_population(
+                         req.db, req.partnership, area) else "."))
+    if notes:
+        blocks.append(Text("\n".join(f"- {n}" for n in notes)))
     where = where_button(req.db, req.partnership, section.indicator, section.area, as_of)
     if where:
         blocks.append(Actions(where))

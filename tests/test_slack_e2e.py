@@ -14,6 +14,7 @@ from fakes.processes import launch_bot
 from fakes.slack_api import FakeSlack
 from fakes.slack_bot import SECRET, TOKEN, slack_env
 from fakes.slack_signing import interaction, post_signed, slash_command
+from fakes.street_files import add_kettering_burglaries
 from fakes.waiting import wait_for
 
 from data.db import open_db
@@ -235,3 +236,11 @@ def test_the_app_home_shows_my_actions(bot: Bot) -> None:
     call = wait_for(lambda: bot.fake.calls_to("views.publish")[before:])[0]
     assert call.params["user_id"] == POLICE_LEAD
     assert "4.6.2" in json.dumps(call.params["view"])
+
+
+def test_compare_burglary_in_slack(bot: Bot) -> None:
+    """Last of the module: the store gets police.uk files for Kettering (the demo has none)."""
+    add_kettering_burglaries(bot.store, bot.store.parent / "street")
+    text = bot.ask("compare burglary 2024-12")
+    assert "Burglary" in text and "ranked from the largest rise" in text
+    assert "Kettering" in text and "Northamptonshire" in text and "+66.7%" in text

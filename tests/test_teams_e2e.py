@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from fakes.processes import RunningBot, launch_bot
+from fakes.street_files import add_kettering_burglaries
 from fakes.teams_activities import (
     ADMIN,
     APP_ID,
@@ -333,3 +334,12 @@ def test_without_a_valid_token_requests_are_refused(demo_store: Path, tmp_path: 
             log = running.stop()
         assert not connector.activities()
         assert "CSP_TEAMS_SKIP_AUTH is on" not in log
+
+
+def test_compare_burglary_in_teams(bot: Bot) -> None:
+    """After the module's other tests on this bot: the store gets police.uk files for
+    Kettering (the demo has none)."""
+    add_kettering_burglaries(bot.store, bot.store.parent / "street")
+    text = card_text(bot.ask("compare burglary 2024-12", user=KBC_LEAD))
+    assert "ranked from the largest rise" in text
+    assert "Kettering" in text and "Northamptonshire" in text and "+66.7%" in text

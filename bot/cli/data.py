@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import csv
 import json
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
-from typing import IO
 
 import click
 
 from bot.cli import partnership_view as show_p
 from bot.cli import report as show
+from bot.cli.export_compare import export_compare
+from bot.cli.writing import write_rows as _write
 from bot.config import Config, open_store
 from data.catalogue import resolve_indicator
 from data.contributions import BREAKDOWNS, contributions
@@ -100,6 +97,9 @@ ingest.add_command(_csv_command("population", "area,financial_year,population",
 @click.group()
 def export() -> None:
     """Export figures from the store."""
+
+
+export.add_command(export_compare)
 
 
 def _period_options(f):  # type: ignore[no-untyped-def]
@@ -195,24 +195,3 @@ def export_contributions(config: Config, partnership: str | None, area: str | No
 
 def _number(value: float) -> float | int:
     return int(value) if float(value).is_integer() else value
-
-
-@contextmanager
-def _output(out: Path | None) -> Iterator[IO[str]]:
-    if out is None:
-        yield sys.stdout
-        return
-    with out.open("w", newline="", encoding="utf-8") as stream:
-        yield stream
-
-
-def _write(out: Path | None, fmt: str, columns: list[str], rows: list[dict[str, object]]) -> None:
-    with _output(out) as stream:
-        if fmt == "json":
-            json.dump(rows, stream, indent=2)
-            stream.write("\n")
-        else:
-            writer = csv.DictWriter(stream, columns, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(rows)
-

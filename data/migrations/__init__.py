@@ -32,6 +32,7 @@ from data.migrations import (
     m0011_home_forces_and_incomplete_months,
     m0012_lsoa_boundaries,
     m0013_context_notes,
+    m0014_partnership_peers,
 )
 
 STEPS = (  # in the order they apply; a new migration goes at the end
@@ -48,6 +49,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0011_home_forces_and_incomplete_months,
     m0012_lsoa_boundaries,
     m0013_context_notes,
+    m0014_partnership_peers,
 )
 
 migrations = Migrations("cspbot")

@@ -53,3 +53,28 @@ def partnership(folder: Path, pid: str, *places: str) -> Path:
     path.write_text(PARTNERSHIP.format(pid=pid, places=", ".join(f'"{p}"' for p in places)),
                     encoding="utf-8")
     return path
+
+
+def add_kettering_burglaries(store: Path, folder: Path) -> None:
+    """Import 24 months (2023-01..2024-12) of Northamptonshire Police street files placing
+    burglaries in two of the demo's Kettering LSOAs (3 a month, then 5), with the real loader:
+    what `/csp compare burglary 2024-12` compares in the end-to-end tests."""
+    from data.db import open_db
+    from data.policeuk import ingest_police_uk
+    from data.queries import month_range
+
+    force, paths = "Northamptonshire Police", []
+    folder.mkdir(parents=True, exist_ok=True)
+    for month in month_range("2023-01", "2024-12"):
+        n = 3 if month < "2024-01" else 5
+        lines = [HEADER] + [f",{month},{force},{force},-0.7,52.4,On or near High Street,"
+                            f"{code},{name},Burglary,Under investigation,"
+                            for code, name in (("E01027079", "Kettering 004A"),
+                                               ("E01027080", "Kettering 004B"))] * n
+        paths.append(folder / f"{month}-northamptonshire-street.csv")
+        paths[-1].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    db = open_db(store)
+    try:
+        ingest_police_uk(db, paths)
+    finally:
+        db.close()

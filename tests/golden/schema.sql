@@ -339,3 +339,8 @@ CREATE TABLE context_notes (
         CHECK (first_month <= last_month));
 CREATE TRIGGER context_note_log_never_deleted BEFORE DELETE ON context_note_log BEGIN SELECT RAISE(ABORT, 'context_note_log is a log: never deleted'); END;
 CREATE TRIGGER context_note_log_never_edited BEFORE UPDATE ON context_note_log BEGIN SELECT RAISE(ABORT, 'context_note_log is a log: never edited'); END;
+
+-- migration 0014_partnership_peers
+CREATE TABLE partnerships (
+        id TEXT PRIMARY KEY, name TEXT NOT NULL, formerly TEXT, time_zone TEXT NOT NULL,
+        file TEXT, sha256 TEXT, loaded_at TEXT, as_of TEXT, forces TEXT NOT NULL DEFAULT '[]', peers TEXT NOT NULL DEFAULT '[]');

@@ -21,6 +21,7 @@ import sqlite_utils
 from data.catalogue import BY_SLUG, expand
 from data.coverage import home_forces, stored_incomplete_months
 from data.held_series import area_coverage, held_police_series
+from data.kept import kept
 from data.windows import Window, comparison_window
 
 SUFFIXES = (" Community Safety Partnership", " Police Service", " Constabulary", " Police",
@@ -123,7 +124,14 @@ def population_of(db: sqlite_utils.Database, pid: str, area: str,
 
 def partnership_counts(db: sqlite_utils.Database, pid: str, slug: str, month: str,
                        name: str) -> AreaCounts:
-    """The partnership's counts of `slug` in the two windows to `month`, as its answers count."""
+    """The partnership's counts of `slug` in the two windows to `month`, as its answers count
+    (kept while the store does not change)."""
+    return kept(db, ("partnership_counts", pid, slug, month, name),
+                lambda: _partnership_counts(db, pid, slug, month, name))
+
+
+def _partnership_counts(db: sqlite_utils.Database, pid: str, slug: str, month: str,
+                        name: str) -> AreaCounts:
     coverage = area_coverage(db, pid, pid)
     window = comparison_window(coverage.held, month)
     found: dict[str, int] = {}
@@ -164,7 +172,13 @@ def force_lsoa_counts(db: sqlite_utils.Database, force: str, slug: str,
 
 
 def force_counts(db: sqlite_utils.Database, force: str, slug: str, month: str) -> AreaCounts:
-    """The force's whole area: its own placed rows of `slug` in the two windows to `month`."""
+    """The force's whole area: its own placed rows of `slug` in the two windows to `month`
+    (kept while the store does not change: every section of a briefing asks)."""
+    return kept(db, ("force_counts", force, slug, month),
+                lambda: _force_counts(db, force, slug, month))
+
+
+def _force_counts(db: sqlite_utils.Database, force: str, slug: str, month: str) -> AreaCounts:
     window = comparison_window(force_held(db, force), month)
     total = " + ".join(f'"{s}"' for s in expand(slug))
     found = dict(db.execute(f"SELECT month, SUM({total}) FROM police_counts WHERE force = ? "
@@ -178,7 +192,7 @@ def comparable_partnerships(db: sqlite_utils.Database) -> dict[str, tuple[str, l
     """Each partnership with a police.uk home force -> (its name, its home forces)."""
     found = {}
     for pid, name in db.execute("SELECT id, name FROM partnerships ORDER BY id").fetchall():
-        forces = home_forces(db, pid)
+        forces = area_coverage(db, pid, pid).forces
         if forces:
             found[pid] = (name, forces)
     return found

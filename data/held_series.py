@@ -17,6 +17,7 @@ import sqlite_utils
 
 from data.catalogue import POLICE_TYPES
 from data.coverage import IncompleteMonth, held_months, home_forces, incomplete_months
+from data.kept import kept
 from data.partnerships import area_condition
 from data.queries import police_series
 
@@ -33,35 +34,11 @@ class AreaCoverage:
     left_out: list[IncompleteMonth] = field(default_factory=list)  # ... and those left out
 
 
-_kept: dict[tuple[object, ...], AreaCoverage] = {}
-
-
 def area_coverage(db: sqlite_utils.Database, pid: str, area: str) -> AreaCoverage:
-    """The home forces of the partnership, and the months held for one of its areas; kept per
-    store, imports and partnership file loaded (every answer asks for it)."""
-    key = _version(db, pid, area)
-    kept = _kept.get(key) if key else None
-    if kept is None:
-        kept = _work_out(db, pid, area)
-        if key:
-            if len(_kept) > 256:
-                _kept.clear()
-            _kept[key] = kept
-    return AreaCoverage(list(kept.forces), list(kept.held), list(kept.left_out))
-
-
-def _version(db: sqlite_utils.Database, pid: str, area: str) -> tuple[object, ...] | None:
-    """What the coverage depends on: the store, its imports (and the force-months they hold)
-    and the partnership file loaded. None for a store in memory (never kept)."""
-    path = db.execute("PRAGMA database_list").fetchone()[2]
-    if not path:
-        return None
-    ingests = db.execute("SELECT MAX(id), COUNT(*), MAX(ingested_at), (SELECT COUNT(*) FROM "
-                         "police_months), (SELECT COUNT(*) FROM police_incomplete) FROM "
-                         "ingests").fetchone()
-    loaded = db.execute("SELECT loaded_at, sha256 FROM partnerships WHERE id = ?",
-                        (pid,)).fetchone()
-    return (path, pid, area, *ingests, *(loaded or ()))
+    """The home forces of the partnership, and the months held for one of its areas; kept
+    while the store does not change (every answer asks for it)."""
+    found = kept(db, ("area_coverage", pid, area), lambda: _work_out(db, pid, area))
+    return AreaCoverage(list(found.forces), list(found.held), list(found.left_out))
 
 
 def _work_out(db: sqlite_utils.Database, pid: str, area: str) -> AreaCoverage:

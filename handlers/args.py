@@ -32,12 +32,19 @@ FILLER = {"in", "for", "at", "the", "how", "is", "are", "was", "doing", "what", 
 def take_month(words: list[str]) -> tuple[str | None, list[str]]:
     """The YYYY-MM among the words, if any, and the other words."""
     months = [w for w in words if MONTH.match(w)]
-    bad = [w for w in words if re.match(r"^\d{4}-\d{1,2}$", w) and not MONTH.match(w)]
-    if bad:
-        raise CspError(f"'{bad[0]}' is not a month.", "write months as YYYY-MM, e.g. 2010-03")
+    refuse_bad_months(words)
     if len(months) > 1:
         raise CspError("Give one month at most.", "/csp burglary 2010-03")
     return (months[0] if months else None), [w for w in words if w not in months]
+
+
+def refuse_bad_months(words: list[str], fy: bool = False) -> None:
+    """A word such as 2010-13 is refused as a month, not read as an area (with `fy`, a
+    financial year written 2024-25 is no such word)."""
+    bad = [w for w in words if re.match(r"^\d{4}-\d{1,2}$", w) and not MONTH.match(w)
+           and not (fy and _period_at([w], 0))]
+    if bad:
+        raise CspError(f"'{bad[0]}' is not a month.", "write months as YYYY-MM, e.g. 2010-03")
 
 
 def take_indicator(db: sqlite_utils.Database, pid: str, words: list[str]
@@ -106,6 +113,7 @@ def take_periods(words: list[str]) -> tuple[list[Asked], list[str]]:
     own answer), and the other words. "2022-10 vs 2021-10" gives two; "last month" one, to be
     set against the same months a year earlier."""
     low = [w.lower().rstrip("?,.!") for w in words]
+    refuse_bad_months(low, fy=True)
     spans: list[tuple[int, int, Asked]] = []
     i = 0
     while i < len(low):

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from briefings.two_periods import Asked, NoFigures, TwoPeriods, compare_two
 from data.errors import DataError
-from handlers.args import read_subject, related_indicators, take_month
+from handlers.args import read_subject, related_indicators
 from handlers.reply import CspError, Facts, Reply, Text
 from handlers.request import Request
 
 
 def show_two_periods(req: Request, asked: list[Asked], words: list[str]) -> Reply:
-    take_month(words)  # a word like 2022-13 is refused as a month, not read as an area
     if not words:
         raise CspError("Which indicator?", "/csp burglary last month")
     indicator, area, typed, _ = read_subject(req.db, req.partnership, words)

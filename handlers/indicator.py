@@ -20,7 +20,7 @@ if TYPE_CHECKING:
 
 
 @command("indicator", "How an indicator is doing: the change, the trend, the target, a chart.",
-         "/csp <indicator> [area] [YYYY-MM | <period> vs <period>]",
+         "/csp <indicator> [area] [YYYY-MM | <period> [vs <period>]]",
          examples=("/csp burglary", "/csp violence town centre", "/csp asb perception",
                    "/csp vehicle crime 2010-03", "/csp burglary 2010-03 vs 2009-03",
                    "/csp burglary last month", "/csp burglary this year so far",

@@ -9,7 +9,6 @@ here with scipy from METHOD J1's formulas, not by the code under test.
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,15 +16,15 @@ from typing import Any
 
 import pytest
 from fakes.demo_store import copy_store
-from scipy import stats  # type: ignore[import-untyped]
-from test_handlers import ask, refused, table, words
+from fakes.period_checks import facts, j1_p, said, words
 
 from briefings.two_periods import Asked
 from data.db import open_db
 from data.queries import month_range
+from handlers import Context, Reply, dispatch
 from handlers.args import take_periods
 from handlers.glossary import TERMS
-from handlers.reply import Facts, Text
+from handlers.reply import Table
 
 BURGLARY = "domestic-burglary"  # "burglary" in the demo: the partnership's own figures
 
@@ -46,25 +45,22 @@ def counts(store: Any, months: list[str], indicator: str = BURGLARY,
     return [int(found[m]) for m in months]
 
 
-def j1_p(current: list[int], previous: list[int]) -> float:
-    """METHOD J1 (2.2), written out with scipy: the exact conditional test, and for more than
-    one month the quasi-Poisson test on the month-paired dispersion; the larger p."""
-    c1, c2 = sum(current), sum(previous)
-    p_exact = stats.binomtest(c1, c1 + c2, 0.5).pvalue
-    if len(current) < 2:
-        return float(p_exact)
-    chi2 = stats.chi2_contingency([current, previous], correction=False)
-    phi = max(1.0, chi2.statistic / chi2.dof)
-    z = math.log(c1 / c2) / math.sqrt(phi * (1 / c1 + 1 / c2))
-    return float(max(p_exact, 2 * stats.norm.sf(abs(z))))
+CHANNEL, ADMIN = "C0KETCSP01", "U0KETADM1"
 
 
-def facts(reply: Any) -> dict[str, str]:
-    return dict(next(b for b in reply.blocks if isinstance(b, Facts)).items)
+def ask(store: Any, text: str) -> Reply:
+    result = dispatch(text, Context(ADMIN, "slack", CHANNEL, "2010-04-15"), store)
+    assert isinstance(result, Reply), result
+    return result
 
 
-def said(reply: Any) -> list[str]:
-    return [b.markdown for b in reply.blocks if isinstance(b, Text)]
+def refused(reply: Reply) -> str:
+    assert reply.title == "Sorry" and not reply.public
+    return words(reply)
+
+
+def table(reply: Reply) -> Table:
+    return next(b for b in reply.blocks if isinstance(b, Table))
 
 
 def check(reply: Any, store: Any, now: list[str], before: list[str], labels: tuple[str, str],

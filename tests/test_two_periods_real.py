@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import math
 from collections import Counter
 from typing import Any
 
 import pytest
 from conftest import FIXTURES, policeuk
+from fakes.period_checks import facts, j1_p, said
 from scipy import stats  # type: ignore[import-untyped]
-from test_two_periods import facts, said
 
 from data.db import open_db
 from data.partnership import load_partnership
@@ -52,16 +51,6 @@ def ask(store: Any, pid: str, text: str) -> Reply:
                       Settings(partnership=pid))
     assert isinstance(result, Reply)
     return result
-
-
-def j1_p(current: list[int], previous: list[int]) -> float:
-    c1, c2 = sum(current), sum(previous)
-    p_exact = stats.binomtest(c1, c1 + c2, 0.5).pvalue
-    if len(current) < 2:
-        return float(p_exact)
-    chi2 = stats.chi2_contingency([current, previous], correction=False)
-    z = math.log(c1 / c2) / math.sqrt(max(1.0, chi2.statistic / chi2.dof) * (1 / c1 + 1 / c2))
-    return float(max(p_exact, 2 * stats.norm.sf(abs(z))))
 
 
 @pytest.mark.parametrize(("now", "before"), [("2025-04", "2024-04"), ("2022-10", "2021-10"),

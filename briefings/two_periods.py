@@ -113,10 +113,11 @@ def year_earlier(period: Period, asked: Asked) -> Period:
 def series_values(db: sqlite_utils.Database, pid: str, indicator: str, area: str
                   ) -> dict[str, float]:
     """The indicator's figure in each held month (METHOD 2.9: a month not held is absent)."""
-    kind = indicator_meta(db, pid).get(indicator, {}).get("kind")
-    if kind == "survey":
-        raise DataError(f"'{indicator}' is a survey: two periods compare monthly figures.",
-                        "/csp help indicators lists the monthly ones")
+    meta = indicator_meta(db, pid).get(indicator, {})
+    if meta.get("kind") == "survey" or meta.get("unit", "count") != "count":
+        raise DataError(f"'{indicator}' is {'a survey' if meta['kind'] == 'survey' else 'a rate'}"
+                        ": two periods compare monthly counts.",
+                        "/csp help indicators lists what you can ask about")
     return {r.month: r.value for r in partnership_values(db, pid, area, indicator)}
 
 

@@ -150,6 +150,17 @@ def test_an_area_and_filler_words(store: Any) -> None:
         said(reply)[1]
 
 
+def test_small_counts_of_a_sensitive_indicator_in_a_sub_area_are_not_shown(store: Any) -> None:
+    for month, value in (("2010-03", 3), ("2009-03", 7)):
+        store.execute("INSERT INTO monthly_values VALUES ('kettering', 'town-centre', "
+                      "'repeat-domestic-burglary', ?, ?, 'test', NULL)", (month, value))
+    store.conn.commit()
+    reply = ask(store, "repeat-domestic-burglary town centre 2010-03 vs 2009-03")
+    assert facts(reply)["2010-03"] == "fewer than 5" and facts(reply)["2009-03"] == "7"
+    assert facts(reply)["Change"] == "counts too small to show the change"
+    assert not re.search(r"\b3 against", words(reply))
+
+
 def test_a_month_not_held_leaves_its_pair_out_and_says_so(store: Any) -> None:
     store.execute("DELETE FROM monthly_values WHERE indicator = ? AND month = '2009-06'",
                   (BURGLARY,))

@@ -1,4 +1,6 @@
-"""`/csp <indicator> [area] [month]`: the judgement on one indicator, with its chart."""
+"""`/csp <indicator> [area] [month]`: the judgement on one indicator, with its chart; with two
+periods ("burglary 2022-10 vs 2021-10", "burglary last month"), the two side by side
+(handlers/periods.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +12,8 @@ from briefings.rates import has_population
 from data.errors import DataError
 from data.held import NotHeld
 from data.partnerships import area_names
-from handlers.args import match_area, related_indicators, take_indicator, take_month
+from handlers.args import read_subject, related_indicators, take_month, take_periods
+from handlers.periods import show_two_periods
 from handlers.registry import command
 from handlers.reply import Actions, Chart, CspError, Facts, Reply, Text
 from handlers.request import Request
@@ -23,22 +26,28 @@ RATE_WORDS = ("rate", "rates")
 
 
 @command("indicator", "How an indicator is doing: the change, the trend, the target, a chart.",
-         "/csp <indicator> [rate] [area] [YYYY-MM]",
+         "/csp <indicator> [rate] [area] [YYYY-MM | <period> [vs <period>]]",
          examples=("/csp burglary", "/csp violence town centre", "/csp asb perception",
-                   "/csp vehicle crime 2010-03", "/csp burglary rate"))
+                   "/csp vehicle crime 2010-03", "/csp burglary rate",
+                   "/csp burglary 2010-03 vs 2009-03", "/csp burglary last month",
+                   "/csp burglary this year so far", "/csp burglary 2009/10 vs 2008/09"))
 def show_indicator(req: Request) -> Reply:
     if not req.words:
         raise CspError("Which indicator?", "/csp burglary (or /csp help indicators)")
-    month, words = take_month(req.words)
-    indicator, rest = take_indicator(req.db, req.partnership, words)
-    typed = words[:len(words) - len(rest)]
-    rate = [w for w in rest if w.lower() in RATE_WORDS]  # "burglary rate": not an area
-    area = match_area(req.db, req.partnership, [w for w in rest if w not in rate])
+    asked, words = take_periods(req.words)
+    if asked:
+        return show_two_periods(req, asked, words)
+    month, words = take_month(words)
+    rate = [w for w in words if w.lower() in RATE_WORDS]  # "burglary rate": not an area
+    indicator, area, typed, guessed = read_subject(req.db, req.partnership,
+                                                   [w for w in words if w not in rate])
     try:
         section, as_of = judge(req, indicator, area, month, typed)
     except DataError as exc:
         raise CspError(exc.message, exc.hint) from None
     blocks: list = [Text(section.sentence), Facts([(f.label, f.value) for f in section.facts])]
+    if guessed:  # filler words were left out to read it
+        blocks.insert(0, Text(f"Taking this as: {section.title}, to {as_of}."))
     if section.chart is not None:
         c = section.chart
         blocks.append(Chart(c.png, c.alt_text, section.title, c.headers, c.rows,

@@ -115,6 +115,23 @@ def test_each_command_answers(bot: Bot, text: str, expected: str) -> None:
     assert expected in bot.ask(text)
 
 
+def test_two_periods_and_a_term_are_answered(bot: Bot) -> None:
+    """`/csp burglary 2010-03 vs 2009-03` (the demo's latest month against a year before): the
+    two counts of the store, what was understood first; `/csp help significant`."""
+    db = open_db(bot.store)
+    try:
+        now, before = (int(db.execute(
+            "SELECT value FROM monthly_values WHERE indicator = 'domestic-burglary' AND area = "
+            "'kettering' AND month = ?", (m,)).fetchone()[0]) for m in ("2010-03", "2009-03"))
+    finally:
+        db.close()
+    answer = bot.ask("burglary 2010-03 vs 2009-03")
+    assert ("Taking this as: Domestic burglary, Kettering Community Safety Partnership, "
+            "2010-03 against 2009-03.") in answer
+    assert f"{now} against {before}" in answer and "Give one month at most" not in answer
+    assert "too large to put down to that chance" in bot.ask("help significant")
+
+
 def test_share_posts_in_the_channel(bot: Bot) -> None:
     before = len(bot.fake.messages(CHANNEL))
     status, _ = bot.command("vehicle crime share")

@@ -159,6 +159,18 @@ def test_each_command_answers_with_a_card(bot: Bot, text: str, expected: str) ->
     assert all(image.get("altText") for image in elements(card, "Image"))
 
 
+def test_two_periods_get_the_same_counts_as_slack(bot: Bot) -> None:
+    card = card_text(bot.ask("csp burglary 2010-03 vs 2009-03"))
+    now, before = (bot.db_count(
+        "SELECT value FROM monthly_values WHERE indicator = 'domestic-burglary' AND area = "
+        "'kettering' AND month = ?", (m,)) for m in ("2010-03", "2009-03"))
+    assert ("Taking this as: Domestic burglary, Kettering Community Safety Partnership, "
+            "2010-03 against 2009-03.") in card
+    assert f"{now} against {before}" in card
+    assert "The range a monthly figure usually stays within" in card_text(
+        bot.ask("help normal variation"))
+
+
 def test_hostile_text_cannot_make_links_or_mentions(bot: Bot) -> None:
     card = bot.ask("[click](https://evil.example) <at>Everyone</at> burglary")
     raw = json.dumps(card)

@@ -9,21 +9,20 @@ was seen and its rows, from the first import of each force-month (`police_point_
 later download of a month held already adds no rows to the points, so they are never counted
 twice.
 
-The points of a run are gathered in memory (per force and month, each point's fields joined into
-one string, all in C) and written once at its end: most points recur month after month, so a
-year of files writes each point once.
+The points of a run are gathered in memory (per force and month, the Counter that reading the
+file made, keyed by each point's fields joined into one string) and written once at its end:
+most points recur month after month, so a year of files writes each point once.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import chain, repeat
+from itertools import repeat
 
 import sqlite_utils
 
-from data.street import ForceMonth, PointKey, local_authority_of
+from data.street import SEP, ForceMonth, PointKey, local_authority_of
 
-SEP = "\x1f"  # joins a point's fields into one key; a field holding it makes no point
 UPSERT = (
     "INSERT INTO police_points (force, lsoa, location, longitude, latitude, first_month, "
     "last_month, rows) VALUES (?, ?, ?, CAST(? AS REAL), CAST(? AS REAL), ?, ?, ?) "
@@ -34,11 +33,11 @@ UPSERT = (
 
 class PointBook:
     """The map points of the force-months an import run records for the first time: per force
-    and month, each point (its fields joined by SEP, whose hash Python keeps) and its rows."""
+    and month, each point (its fields joined by SEP) and its rows."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.points: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)  # force, month
+        self.points: dict[str, dict[str, Counter[PointKey]]] = defaultdict(dict)  # force, month
         self.names: dict[str, dict[str, str]] = defaultdict(dict)  # month -> code -> name
 
     def add(self, points: dict[ForceMonth, Counter[PointKey]]) -> None:
@@ -48,8 +47,7 @@ class PointBook:
                     "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?",
                     (force, month)).fetchone():
                 continue
-            self.points[force][month] = dict(zip(map(SEP.join, counted), counted.values(),
-                                                 strict=True))
+            self.points[force][month] = counted
 
     def name(self, month: str, names: dict[str, str]) -> None:
         """Note the LSOA names (code -> "Kettering 005C") a force-month's file gives."""
@@ -59,14 +57,15 @@ class PointBook:
         """Store the points gathered, placed ones only; how many distinct points were written."""
         placed = []
         for force, by_month in self.points.items():
-            first: dict[str, str] = {}
-            last: dict[str, str] = {}
-            for month in sorted(by_month):
+            months = sorted(by_month)
+            first: dict[PointKey, str] = {}
+            last: dict[PointKey, str] = {}
+            rows: Counter[PointKey] = Counter()
+            for month in months:
                 last.update(dict.fromkeys(by_month[month], month))
-            for month in sorted(by_month, reverse=True):
+                rows.update(by_month[month])
+            for month in reversed(months):
                 first.update(dict.fromkeys(by_month[month], month))
-            rows = Counter(chain.from_iterable(chain.from_iterable(
-                map(repeat, counted.keys(), counted.values()) for counted in by_month.values())))
             for key, n in rows.items():
                 fields = key.split(SEP)
                 if len(fields) == 4 and fields[0] and fields[2] and fields[3]:  # placed

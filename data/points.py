@@ -66,10 +66,10 @@ class PointBook:
                 rows.update(by_month[month])
             for month in reversed(months):
                 first.update(dict.fromkeys(by_month[month], month))
-            for key, n in rows.items():
+            for key in sorted(rows):  # near the table's order: its pages are written in turn
                 fields = key.split(SEP)
                 if len(fields) == 4 and fields[0] and fields[2] and fields[3]:  # placed
-                    placed.append((force, *fields, first[key], last[key], n))
+                    placed.append((force, *fields, first[key], last[key], rows[key]))
         self.db.conn.executemany(UPSERT, placed)
         self._write_names()
         self.db.conn.executemany(

@@ -61,11 +61,13 @@ ForceMonth = tuple[str, str]
 @dataclass
 class StreetCounts:
     """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type),
-    and per (force, month) by map point (LSOA code, location, longitude, latitude)."""
+    and per (force, month) by map point (LSOA code, location, longitude, latitude); the
+    (force, month) pairs it holds, found by the checks."""
 
     source: Source
     counts: Counter[Key]
     points: dict[ForceMonth, Counter[PointKey]]
+    force_months: set[ForceMonth]
 
     @property
     def rows(self) -> int:
@@ -116,11 +118,11 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    result = StreetCounts(source, counts, {})
+    result = StreetCounts(source, counts, {}, set())
     _check_values(result)
     if point:
-        held = set(map(itemgetter(KEY_FORCE, KEY_MONTH), counts))
-        result.points = ({held.pop(): points} if len(held) == 1
+        result.points = ({next(iter(result.force_months)): points}
+                         if len(result.force_months) == 1
                          else _points_per_force_month(source, columns))
     return result
 
@@ -192,7 +194,10 @@ def _check_values(result: StreetCounts) -> None:
     source, keys = result.source, result.counts.keys()
     if not keys:
         raise IngestError(source.name, "has a header but no rows.", hint=DOWNLOAD_AGAIN)
-    distinct = [set(map(itemgetter(field), keys)) for field in range(len(NEEDED))]
+    pairs = set(map(itemgetter(KEY_MONTH, KEY_FORCE), keys))  # one pass for both: keys are many
+    result.force_months = set(map(itemgetter(1, 0), pairs))
+    distinct = [set(map(itemgetter(0), pairs)), set(map(itemgetter(1), pairs)),
+                *(set(map(itemgetter(column), keys)) for column in (KEY_LSOA, KEY_NAME, KEY_TYPE))]
     for field, values in enumerate(distinct):
         if not "".join(values).isprintable():  # the fast path: no control character at all
             for value in sorted(values):

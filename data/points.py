@@ -17,7 +17,7 @@ most points recur month after month, so a year of files writes each point once.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from itertools import repeat
+from itertools import chain, repeat
 
 import sqlite_utils
 
@@ -57,19 +57,20 @@ class PointBook:
         """Store the points gathered, placed ones only; how many distinct points were written."""
         placed = []
         for force, by_month in self.points.items():
-            months = sorted(by_month)
-            first: dict[PointKey, str] = {}
+            # A point's rows summed month by month in order: a point new in a month goes at
+            # the end of `rows`, so the points first seen in each month follow one another.
             last: dict[PointKey, str] = {}
             rows: Counter[PointKey] = Counter()
-            for month in months:
-                last.update(dict.fromkeys(by_month[month], month))
+            first = []
+            for month in sorted(by_month):
+                held = len(rows)
                 rows.update(by_month[month])
-            for month in reversed(months):
-                first.update(dict.fromkeys(by_month[month], month))
-            for key in sorted(rows):  # near the table's order: its pages are written in turn
+                last.update(dict.fromkeys(by_month[month], month))
+                first.append(repeat(month, len(rows) - held))
+            for (key, n), seen in zip(rows.items(), chain.from_iterable(first), strict=True):
                 fields = key.split(SEP)
                 if len(fields) == 4 and fields[0] and fields[2] and fields[3]:  # placed
-                    placed.append((force, *fields, first[key], last[key], rows[key]))
+                    placed.append((force, *fields, seen, last[key], n))
         self.db.conn.executemany(UPSERT, placed)
         self._write_names()
         self.db.conn.executemany(

@@ -9,21 +9,22 @@ was seen and its rows, from the first import of each force-month (`police_point_
 later download of a month held already adds no rows to the points, so they are never counted
 twice.
 
-The points of a run are gathered in memory (per force and month, each point's fields joined into
-one string, all in C) and written once at its end: most points recur month after month, so a
-year of files writes each point once.
+The points of a run are gathered in memory (per force and month, the Counter that reading the
+file made, keyed by each point's fields joined into one string) and written once at its end:
+most points recur month after month, so a year of files writes each point once.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from itertools import chain, repeat
 
 import sqlite_utils
 
-from data.street import ForceMonth, PointKey, local_authority_of
+from data.street import SEP, ForceMonth, PointKey, local_authority_of
 
-SEP = "\x1f"  # joins a point's fields into one key; a field holding it makes no point
 UPSERT = (
     "INSERT INTO police_points (force, lsoa, location, longitude, latitude, first_month, "
     "last_month, rows) VALUES (?, ?, ?, CAST(? AS REAL), CAST(? AS REAL), ?, ?, ?) "
@@ -34,11 +35,11 @@ UPSERT = (
 
 class PointBook:
     """The map points of the force-months an import run records for the first time: per force
-    and month, each point (its fields joined by SEP, whose hash Python keeps) and its rows."""
+    and month, each point (its fields joined by SEP) and its rows."""
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.points: dict[str, dict[str, dict[str, int]]] = defaultdict(dict)  # force, month
+        self.points: dict[str, dict[str, Counter[PointKey]]] = defaultdict(dict)  # force, month
         self.names: dict[str, dict[str, str]] = defaultdict(dict)  # month -> code -> name
 
     def add(self, points: dict[ForceMonth, Counter[PointKey]]) -> None:
@@ -48,8 +49,7 @@ class PointBook:
                     "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?",
                     (force, month)).fetchone():
                 continue
-            self.points[force][month] = dict(zip(map(SEP.join, counted), counted.values(),
-                                                 strict=True))
+            self.points[force][month] = counted
 
     def name(self, month: str, names: dict[str, str]) -> None:
         """Note the LSOA names (code -> "Kettering 005C") a force-month's file gives."""
@@ -59,19 +59,22 @@ class PointBook:
         """Store the points gathered, placed ones only; how many distinct points were written."""
         placed = []
         for force, by_month in self.points.items():
-            first: dict[str, str] = {}
-            last: dict[str, str] = {}
+            # A point's rows summed month by month in order: a point new in a month goes at
+            # the end of `rows`, so the points first seen in each month follow one another.
+            last: dict[PointKey, str] = {}
+            rows: Counter[PointKey] = Counter()
+            first = []
             for month in sorted(by_month):
+                held = len(rows)
+                rows.update(by_month[month])
                 last.update(dict.fromkeys(by_month[month], month))
-            for month in sorted(by_month, reverse=True):
-                first.update(dict.fromkeys(by_month[month], month))
-            rows = Counter(chain.from_iterable(chain.from_iterable(
-                map(repeat, counted.keys(), counted.values()) for counted in by_month.values())))
-            for key, n in rows.items():
+                first.append(repeat(month, len(rows) - held))
+            for (key, n), seen in zip(rows.items(), chain.from_iterable(first), strict=True):
                 fields = key.split(SEP)
                 if len(fields) == 4 and fields[0] and fields[2] and fields[3]:  # placed
-                    placed.append((force, *fields, first[key], last[key], n))
-        self.db.conn.executemany(UPSERT, placed)
+                    placed.append((force, *fields, seen, last[key], n))
+        with _indexes_built_after(self.db, "police_points"):
+            self.db.conn.executemany(UPSERT, placed)
         self._write_names()
         self.db.conn.executemany(
             "INSERT OR IGNORE INTO police_point_months VALUES (?, ?)",
@@ -91,3 +94,20 @@ class PointBook:
             "WHERE excluded.month >= lsoas.month",
             [(code, name, local_authority_of(name), month)
              for code, (name, month) in latest.items()])
+
+
+@contextlib.contextmanager
+def _indexes_built_after(db: sqlite_utils.Database, table: str) -> Iterator[None]:
+    """Into an empty table (a store's first import), rows go in faster with its secondary
+    indexes made afterwards, each from the SQL it was made with (read back from the schema),
+    in the same transaction: a store that fails half-way is rolled back with its indexes."""
+    if db.execute(f"SELECT EXISTS (SELECT 1 FROM [{table}])").fetchone()[0]:
+        yield
+        return
+    made = db.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND "
+                      "tbl_name = ? AND sql IS NOT NULL", (table,)).fetchall()
+    for name, _ in made:
+        db.execute(f"DROP INDEX [{name}]")
+    yield
+    for _, sql in made:
+        db.execute(sql)

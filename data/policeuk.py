@@ -135,8 +135,8 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
                 before: dict[ForceMonth, Before], points: PointBook) -> FileReport:
     counts = result.counts
     groups: dict[ForceMonth, list[tuple[tuple[str, str, str, str, str], int]]] = defaultdict(list)
-    if len(each := set(map(itemgetter(1, 0), counts))) == 1:  # a force-month a file, as a rule
-        groups[each.pop()] = list(counts.items())
+    if len(result.force_months) == 1:  # a force-month a file, as a rule
+        groups[next(iter(result.force_months))] = list(counts.items())
     else:
         for key, n in counts.items():
             groups[(key[1], key[0])].append((key, n))

@@ -195,3 +195,35 @@ def test_points_are_counted_once_and_kept_for_an_older_store(store, db_path) -> 
     report = ingest(store, EXTRACT)
     assert {f["status"] for f in report["files"]} == {"unchanged"}
     assert held() == (points, rows)
+
+
+def test_points_of_a_first_import_are_those_of_imports_one_by_one(store, db_path,  # type: ignore[no-untyped-def]
+                                                                   cspbot, tmp_path) -> None:
+    """The first import writes its points with the table's indexes made afterwards: the store
+    ends with the same index, used by the matching, and the same points as imports made one
+    file at a time (the later ones into a table that holds points already)."""
+    def points_and_index(path: Path) -> tuple[list[tuple[object, ...]], object, str]:
+        db = open_db(path)
+        try:
+            index = db.execute("SELECT sql FROM sqlite_master WHERE name = "
+                               "'police_points_location'").fetchone()
+            plan = " ".join(r[3] for r in db.execute(
+                "EXPLAIN QUERY PLAN SELECT n.lsoa FROM police_points o JOIN police_points n "
+                "ON n.location = o.location AND n.latitude BETWEEN o.latitude - 0.01 AND "
+                "o.latitude + 0.01 WHERE o.lsoa = 'E01027101'"))
+            return db.execute("SELECT * FROM police_points ORDER BY 1, 2, 3, 4, 5").fetchall(), \
+                index, plan
+        finally:
+            db.close()
+
+    at_once, index, plan = points_and_index(db_path)
+    fresh = open_db(tmp_path / "fresh.db")
+    made = fresh.execute("SELECT sql FROM sqlite_master WHERE name = "
+                         "'police_points_location'").fetchone()
+    fresh.close()
+    assert at_once and index == made and "INDEX police_points_location" in plan
+    one_by_one = tmp_path / "one-by-one.db"
+    for path in sorted(EXTRACT.glob("*.csv")):
+        result = cspbot("ingest", "police-uk", path, env={"CSP_DB_PATH": str(one_by_one)})
+        assert result.exit_code == 0, result.output
+    assert points_and_index(one_by_one)[0] == at_once

@@ -57,14 +57,15 @@ def output_of(spec: SeriesSpec, baseline_start: str | None = None, trend: bool =
                    "mean": 40.0, "lpl": 22.0, "upl": 58.0}, "trend_glm": None}
     if trend:
         out["trend_glm"] = {"seasonal_factors_apr_to_mar": [1.0] * 12, "fitted_months": held,
+                            "significant": True, "seasonal_terms": False,
                             "window_months": [held[0], held[-1]],
                             "fitted_monthly": [45.0 - 0.1 * i for i in range(len(held))]}
     return out
 
 
 def data_line(fig: Figure):  # type: ignore[no-untyped-def]
-    """The line of monthly figures: the first line drawn."""
-    return fig.axes[0].get_lines()[0]
+    """The line of monthly figures."""
+    return next(line for line in fig.axes[0].get_lines() if line.get_label() == "monthly figure")
 
 
 def test_a_gap_is_a_break_in_the_line_never_a_zero() -> None:
@@ -96,9 +97,11 @@ def test_limits_start_at_the_baseline_after_a_long_gap() -> None:
     before = [n for n, m in enumerate(data.spc_months) if m < "2020-09"]
     assert before and all(math.isnan(data.mean[n]) for n in before)
     assert all(not math.isnan(v) for v in data.mean[len(before):])
-    limits = [line for line in indicator_figure(data).axes[0].get_lines()
-              if line.get_label() == "process limits"][0]
-    assert all(math.isnan(y) for y in list(limits.get_ydata())[:20])
+    ax = indicator_figure(data).axes[0]
+    average = next(line for line in ax.get_lines() if line.get_label() == "average")
+    assert all(math.isnan(y) for y in list(average.get_ydata())[:20])
+    band = next(c for c in ax.collections if c.get_label().startswith("normal range"))
+    assert min(x for path in band.get_paths() for x, _ in path.vertices) >= 20
 
 
 def test_the_table_says_no_data_for_a_gap() -> None:
@@ -151,7 +154,7 @@ def test_month_axis_is_readable_in_the_overview() -> None:
 
 
 def legend_of(fig: Figure) -> list[str]:
-    legend = fig.axes[0].get_legend()
+    (legend,) = fig.legends
     return [t.get_text() for t in legend.get_texts()]
 
 

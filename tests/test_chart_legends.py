@@ -10,10 +10,10 @@ import warnings
 from pathlib import Path
 
 import pytest
+from fakes.chart_series import COVID, output_of, spec_of
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
-from test_charts_gaps import COVID, output_of, spec_of
 
 from bot.cli.briefing_files import STYLE
 from briefings.assess import assess

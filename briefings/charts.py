@@ -1,13 +1,17 @@
 """Charts of the briefing: matplotlib's Figure API on the Agg canvas (never pyplot), PNG bytes.
 
-One chart per indicator: monthly values, the XmR mean and process limits with special-cause
-points coloured as NHS Making Data Count does (improvement blue, concern orange, common cause
-grey), the fitted trend with its projection and 95% band to the target year, and the target,
-over the whole history held. A month with no data is a break in the line and a light grey band
-("no data"), never a zero; known events (`ChartData.context`) are shaded bands named in the
-legend. The month axis is labelled by briefings.chart_axis. An overview puts every indicator
-on one page. Each chart comes with alt text and its data as a table, for screen readers and
-for readers who want the numbers.
+One chart per indicator (drawn by briefings.chart_draw): monthly values, the normal range (XmR
+process limits) with unusual months coloured as NHS Making Data Count does, the trend where it
+says something, its projection and 95% range to the target year, and the target, over the whole
+history held, with every colour and marker named in a legend. A month with no data is a break
+in the line and a light grey band ("no data"), never a zero; known events (`ChartData.context`)
+are shaded bands named in the legend. The month axis is labelled by briefings.chart_axis. An
+overview puts every indicator on one page under one shared key. Each chart comes with alt text
+and its data as a table, for screen readers and for readers who want the numbers.
+
+Sizes are chosen for the printed page: a figure is as wide as the text of an A4 page
+(briefings' HTML prints on A4 with 14 mm margins, and an image never prints wider than that),
+so a font of TEXT_PT points prints at TEXT_PT points, and at least 9.
 """
 
 from __future__ import annotations
@@ -15,25 +19,29 @@ from __future__ import annotations
 import io
 import textwrap
 from dataclasses import dataclass, field
-from math import nan as NAN
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from briefings.chart_axis import month_x, runs, set_month_ticks
+from briefings.chart_draw import (
+    COMMON,
+    IMPROVEMENT,
+    TARGET,
+    draw_series,
+    legend_entries,
+    visible_context,
+)
 from briefings.model import Chart
 
-# NHS Making Data Count colours (as in NHSRplotthedots).
-COMMON = "#7B7D7D"
-IMPROVEMENT = "#289DE0"
-CONCERN = "#FAB428"
-LIMITS = "#DE1B1B"
-TARGET = "#361475"
-TREND = "#1B7837"
-GAP = "#C8C8C8"  # months with no data
-CONTEXT = ("#C9B8E8", "#F6D8AE", "#B9DDD3")  # context spans, one colour per label
-POINT_COLOURS = {"improvement": IMPROVEMENT, "concern": CONCERN, "common_cause": COMMON}
+__all__ = ["ChartData", "draw_indicator_chart", "draw_overview", "draw_survey_chart",
+           "visible_context"]
+
 MAX_PNG_BYTES = 200_000
+PRINTED_WIDTH_IN = (210 - 2 * 14) / 25.4  # the text of an A4 page with 14 mm margins
+FIG_WIDTH_IN = 7.1  # a little under PRINTED_WIDTH_IN: printed at (nearly) its own size
+DPI = 120  # 852 pixels wide: wider than the printed column at 96 CSS pixels an inch
+TEXT_PT = 9.5  # ticks, legends and axis titles
+TITLE_PT = 12
 
 
 @dataclass
@@ -64,80 +72,9 @@ class ChartData:
     target_label: str = ""
     # Known events drawn as shaded spans: (first month, last month, short label).
     context: list[tuple[str, str, str]] = field(default_factory=list)
-
-
-def _on_axis(months: list[str], values: list[float], first: str) -> tuple[list[int], list[float]]:
-    """Points at their months, every month between them present: NaN (a break) where none."""
-    if not months:
-        return [], []
-    at = {month_x(m, first): v for m, v in zip(months, values, strict=True)}
-    xs = list(range(min(at), max(at) + 1))
-    return xs, [NAN if at.get(x) is None else at[x] for x in xs]
-
-
-def _draw(ax, data: ChartData, compact: bool = False) -> None:  # type: ignore[no-untyped-def]
-    first = data.months[0]
-    xs, ys = _on_axis(data.months, data.values, first)
-    ax.plot(xs, ys, color=COMMON, lw=1, zorder=2)
-    kinds = dict(zip(data.spc_months, data.point_types, strict=False))
-    held = [(month_x(m, first), v, m) for m, v in zip(data.months, data.values, strict=True)
-            if v is not None]
-    ax.scatter([x for x, _, _ in held], [v for _, v, _ in held], s=10 if compact else 16,
-               c=[POINT_COLOURS.get(kinds.get(m, "common_cause"), COMMON) for _, _, m in held],
-               zorder=3)
-    _shade(ax, data, first)
-    if data.mean and data.spc_months:
-        ax.plot(*_on_axis(data.spc_months, data.mean, first), color=COMMON, lw=0.9, ls="-",
-                label="mean (SPC)")
-        ax.plot(*_on_axis(data.spc_months, data.lower_limit, first), color=LIMITS, lw=0.8,
-                ls="--", label="process limits")
-        ax.plot(*_on_axis(data.spc_months, data.upper_limit, first), color=LIMITS, lw=0.8,
-                ls="--")
-    if data.fitted:
-        ax.plot(*_on_axis(data.fitted_months, data.fitted, first), color=TREND, lw=1.2,
-                label="trend")
-    if data.projection:
-        px = [month_x(m, first) for m in data.projection_months]
-        ax.plot(px, data.projection, color=TREND, lw=1.2, ls=":", label="projection")
-        if data.projection_low:
-            ax.fill_between(px, data.projection_low, data.projection_high, color=TREND,
-                            alpha=0.15, lw=0, label="95% band")
-    if data.target_monthly is not None:
-        tx = ([month_x(data.projection_months[0], first),
-               month_x(data.projection_months[-1], first)]
-              if data.projection_months else [xs[0], xs[-1]])
-        ax.plot(tx, [data.target_monthly] * 2, color=TARGET, lw=1.6, ls="-.",
-                label=data.target_label or "target")
-    last = max([xs[-1]] + [month_x(m, first) for m in data.projection_months])
-    ax.set_xlim(-1, last + 1)
-    set_month_ticks(ax, first, last, 7 if compact else 8)
-    ax.set_ylim(bottom=0)
-    ax.tick_params(axis="y", labelsize=7 if compact else 8)
-    ax.grid(axis="y", color="#DDDDDD", lw=0.5)
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-
-
-def _shade(ax, data: ChartData, first: str) -> None:  # type: ignore[no-untyped-def]
-    """Months with no data, and the context spans, as light bands behind the line."""
-    missing = [month_x(m, first) for m, v in zip(data.months, data.values, strict=True)
-               if v is None]
-    for n, (a, b) in enumerate(runs(missing)):
-        ax.axvspan(a - 0.5, b + 0.5, color=GAP, alpha=0.5, lw=0, zorder=0,
-                   label=None if n else "no data")
-    colours: dict[str, str] = {}
-    for start, end, label in visible_context(data):
-        shown = label in colours
-        colour = colours.setdefault(label, CONTEXT[len(colours) % len(CONTEXT)])
-        ax.axvspan(month_x(start, first) - 0.5, month_x(end, first) + 0.5, color=colour,
-                   alpha=0.35, lw=0, zorder=0, label=None if shown else label)
-
-
-def visible_context(data: ChartData) -> list[tuple[str, str, str]]:
-    """The context spans that fall on the chart, cut to its months."""
-    first, last = data.months[0], max([data.months[-1]] + data.projection_months)
-    return [(max(a, first), min(b, last), label) for a, b, label in data.context
-            if a <= last and b >= first]
+    # The trend model kept month effects: the limits follow the seasons, and the trend and
+    # projection are given with the seasons evened out (monthly averages).
+    seasonal: bool = False
 
 
 def _png(fig: Figure) -> bytes:
@@ -148,27 +85,47 @@ def _png(fig: Figure) -> bytes:
 
 
 def draw_indicator_chart(name: str, data: ChartData, alt_text: str) -> Chart:
-    """One indicator's chart (about 800 x 400 pixels)."""
+    """One indicator's chart (852 pixels wide)."""
     png = _png(indicator_figure(data))
     headers, rows = chart_table(data)
     return Chart(name, png, alt_text, headers, rows)
 
 
+def _key(fig: Figure, axes: list, top_in: float, plot_in: float, below_in: float,  # type: ignore[type-arg]
+         short: bool = False) -> None:
+    """One legend for the figure under its plots, as many columns as fit its width; the figure
+    is made tall enough for it: top_in of title, plot_in of plots, below_in of tick labels."""
+    handles, labels = legend_entries(axes, short)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    legend = None
+    for columns in (4, 3, 2, 1):
+        if legend is not None:
+            legend.remove()
+        legend = fig.legend(handles, labels, loc="lower center", ncols=columns, frameon=False,
+                            fontsize=TEXT_PT, bbox_to_anchor=(0.5, 0.0), columnspacing=1.2,
+                            handlelength=2.2)
+        if legend.get_window_extent(renderer).width <= fig.bbox.width * 0.98:
+            break
+    key_in = legend.get_window_extent(renderer).height / fig.dpi + 0.05
+    height = top_in + plot_in + below_in + key_in
+    fig.set_size_inches(FIG_WIDTH_IN, height)
+    fig.subplots_adjust(top=1 - top_in / height, bottom=(below_in + key_in) / height)
+
+
 def indicator_figure(data: ChartData) -> Figure:
     """The Figure of one indicator's chart, before it becomes a PNG."""
-    fig = Figure(figsize=(8, 4.3), dpi=100)
-    fig.subplots_adjust(left=0.08, right=0.98, bottom=0.2, top=0.9)
+    fig = Figure(figsize=(FIG_WIDTH_IN, 4.8), dpi=DPI)
+    fig.subplots_adjust(left=0.8 / FIG_WIDTH_IN, right=0.98)
     ax = fig.add_subplot()
-    _draw(ax, data)
-    ax.set_title(data.title, loc="left", fontsize=11)
-    ax.set_ylabel(data.unit, fontsize=8)
-    ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.09),
-              ncols=6)
+    draw_series(ax, data, TEXT_PT)
+    ax.set_title(data.title, loc="left", fontsize=TITLE_PT)
+    ax.set_ylabel(data.unit, fontsize=TEXT_PT)
+    _key(fig, [ax], 0.45, 2.9, 0.62 if ax.get_xlabel() else 0.4)
     return fig
 
 
 def draw_overview(charts: list[tuple[str, ChartData]], title: str, alt_text: str) -> Chart:
-    """Every indicator on one page, small multiples in three columns."""
+    """Every indicator on one page, small multiples in three columns, one key."""
     rows = [[name, data.months[-1], _fmt(next((v for v in reversed(data.values)
                                                   if v is not None), None))]
             for name, data in charts]
@@ -180,37 +137,45 @@ def overview_figure(charts: list[ChartData], title: str) -> Figure:
     """The Figure of the overview, before it becomes a PNG."""
     columns = 3
     lines = -(-len(charts) // columns) or 1
-    height = 2.3 * lines + 0.6
-    fig = Figure(figsize=(11, height), dpi=80)
-    fig.subplots_adjust(left=0.05, right=0.99, bottom=0.4 / height, top=1 - 0.7 / height,
-                        hspace=0.7, wspace=0.18)
-    fig.suptitle(title, fontsize=12, x=0.01, ha="left")
+    fig = Figure(figsize=(FIG_WIDTH_IN, 2.1 * lines + 1.5), dpi=DPI)
+    fig.subplots_adjust(left=0.07, right=0.96, hspace=0.8, wspace=0.32)
+    axes = []
     for n, data in enumerate(charts):
         ax = fig.add_subplot(lines, columns, n + 1)
-        _draw(ax, data, compact=True)
-        ax.set_title(textwrap.fill(data.title, 46), loc="left", fontsize=8.5)
+        draw_series(ax, data, 9, compact=True)
+        ax.set_title(textwrap.fill(data.title, 27), loc="left", fontsize=TEXT_PT)
+        axes.append(ax)
+    _key(fig, axes, 1.2, 2.1 * lines - 0.65, 0.45, short=True)
+    height = fig.get_figheight()
+    fig.suptitle(title, fontsize=TITLE_PT, x=0.01, y=1 - 0.08 / height, ha="left", va="top")
+    fig.text(0.01, 1 - 0.42 / height, "Years are financial years (April to March); each chart "
+             "has its own scale; on a seasonal indicator the normal range follows the seasons "
+             "and the trend evens them out.", fontsize=TEXT_PT, color="#333333", va="top",
+             wrap=True)
     return fig
 
 
 def draw_survey_chart(name: str, title: str, waves: list[tuple[str, float, float, float]],
                       target: float | None, alt_text: str) -> Chart:
     """Survey waves as points with their 95% (Wilson) intervals, and the target."""
-    fig = Figure(figsize=(6, 3.2), dpi=100)
-    fig.subplots_adjust(left=0.1, right=0.97, bottom=0.12, top=0.86)
+    fig = Figure(figsize=(FIG_WIDTH_IN, 3.4), dpi=DPI)
+    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.86)
     ax = fig.add_subplot()
     xs = list(range(len(waves)))
     pcts = [w[1] for w in waves]
     ax.errorbar(xs, pcts, yerr=[[p - w[2] for p, w in zip(pcts, waves, strict=True)],
                                 [w[3] - p for p, w in zip(pcts, waves, strict=True)]],
-                fmt="o", color=IMPROVEMENT, ecolor=COMMON, capsize=4, label="% (95% interval)")
+                fmt="o", color=IMPROVEMENT, ecolor=COMMON, capsize=4,
+                label="% of residents, with its 95% interval")
     if target is not None:
-        ax.axhline(target, color=TARGET, lw=1.2, ls="-.", label=f"target {target:g}%")
-    ax.set_xticks(xs, [w[0] for w in waves], fontsize=8)
+        ax.axhline(target, color=TARGET, lw=1.4, ls="-.", label=f"target {target:g}%")
+    ax.set_xticks(xs, [w[0] for w in waves], fontsize=TEXT_PT)
+    ax.tick_params(axis="y", labelsize=TEXT_PT)
     ax.set_xlim(-0.6, len(waves) - 0.4)
-    ax.set_ylim(0, max([w[3] for w in waves] + [target or 0]) * 1.25)
-    ax.set_ylabel("% of residents", fontsize=8)
-    ax.set_title(title, loc="left", fontsize=10)
-    ax.legend(fontsize=7, frameon=False, loc="lower left")
+    ax.set_ylim(0, max([w[3] for w in waves] + [target or 0]) * 1.35)
+    ax.set_ylabel("% of residents", fontsize=TEXT_PT)
+    ax.set_title(title, loc="left", fontsize=TITLE_PT)
+    ax.legend(fontsize=TEXT_PT, frameon=False, loc="upper right")
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     rows = [[w[0], f"{w[1]:.1f}%", f"{w[2]:.1f}% to {w[3]:.1f}%"] for w in waves]
@@ -233,4 +198,5 @@ def chart_table(data: ChartData) -> tuple[list[str], list[list[str]]]:
                             data.projection_low or data.projection,
                             data.projection_high or data.projection, strict=True):
         rows.append([m, "", "", f"{v:,.1f} ({lo:,.1f} to {hi:,.1f})"])
-    return ["month", "value", "SPC signal", "trend / projection (95% band)"], rows
+    trend = "trend / projection" + (", seasons evened out" if data.seasonal else "")
+    return ["month", "value", "SPC signal", f"{trend} (95% band)"], rows

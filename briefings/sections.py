@@ -182,7 +182,9 @@ def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str,
                   context: list[tuple[str, str, str]] | None = None) -> ChartData:
     """The chart: the whole history held (a month with no data is None, a break in the line),
     SPC limits from the baseline's first month, put back on the scale of the raw counts (they
-    follow the seasons), the fitted trend, the projection, the target and the context spans."""
+    follow the seasons), the fitted trend where it says something (significant, or leading into
+    a projection) and the projection, both with the seasons evened out so that they compare with
+    the target's monthly average, the target and the context spans."""
     data = ChartData(title=title, unit="per month" if spec.unit == "count" else spec.unit,
                      months=list(spec.months), values=list(spec.values),
                      context=list(context or []))
@@ -197,13 +199,16 @@ def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str,
         data.mean = [spc["mean"] * k for k in f]
         data.lower_limit = [max(0.0, spc["lpl"]) * k for k in f]
         data.upper_limit = [spc["upl"] * k for k in f]
-    if trend and trend.get("fitted_monthly"):
-        data.fitted_months = trend.get("fitted_months") or _span(trend["window_months"])
-        data.fitted = trend["fitted_monthly"]
+    data.seasonal = bool(trend and trend.get("seasonal_terms"))
     projection = out.get("projection")
-    if projection and projection.get("projected_monthly"):
+    projected = bool(projection and projection.get("projected_monthly"))
+    if trend and trend.get("fitted_monthly") and (trend.get("significant") or projected):
+        data.fitted_months = trend.get("fitted_months") or _span(trend["window_months"])
+        data.fitted = _evened(trend["fitted_monthly"], data.fitted_months, factors)
+    if projection and projected:
         data.projection_months = _span(projection["target_months"])
-        data.projection = projection["projected_monthly"]
+        data.projection = _evened(projection["projected_monthly"], data.projection_months,
+                                  factors)
         low = projection["ci95_low"] / projection["projected_value"]
         high = projection["ci95_high"] / projection["projected_value"]
         data.projection_low = [v * low for v in data.projection]
@@ -213,6 +218,11 @@ def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str,
             data.target_label = f"target {spec.target['target_year'] if spec.target else ''}" \
                                 " (monthly average)"
     return data
+
+
+def _evened(values: list[float], months: list[str], factors: list[float]) -> list[float]:
+    """Monthly values with the seasons evened out (divided by their month's seasonal factor)."""
+    return [v / factors[fy_position(parse_month(m))] for v, m in zip(values, months, strict=True)]
 
 
 def _span(pair: list[str]) -> list[str]:

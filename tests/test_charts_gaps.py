@@ -10,61 +10,25 @@ contiguous with None for a gap, and the assess output's `spc.months`, `spc.basel
 from __future__ import annotations
 
 import math
-import random
 import re
 
 import pytest
+from fakes.chart_series import COVID, months_from, output_of, spec_of
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from briefings.assess import assess
 from briefings.charts import chart_table, indicator_figure, overview_figure
-from briefings.inputs import SeriesSpec, assess_input
-from briefings.months import format_month, parse_month
+from briefings.inputs import assess_input
 from briefings.sections import alt_text, chart_data_of
 
-COVID = ("2020-03", "2021-07", "COVID-19 restrictions")
 MONTH_LABEL = re.compile(r"^(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4}$")
 FY_LABEL = re.compile(r"^\d{4}/\d{2}$")
 
 
-def months_from(first: str, n: int) -> list[str]:
-    return [format_month(parse_month(first) + i) for i in range(n)]
-
-
-def spec_of(first: str, n: int, gaps: tuple[tuple[int, int], ...] = (),
-            target: dict | None = None) -> SeriesSpec:  # type: ignore[type-arg]
-    """A monthly count series of n months; each gap (start, stop) is a range of indexes."""
-    draw = random.Random(n)
-    months = months_from(first, n)
-    values: list[float | None] = [float(40 + round(10 * math.sin(i / 2)) + draw.randint(-5, 5))
-                                  for i in range(n)]
-    for start, stop in gaps:
-        values[start:stop] = [None] * (stop - start)
-    return SeriesSpec(key="burglary@p", indicator="burglary", area="p", kind="monthly",
-                      name="Burglary", area_name="P", unit="count", polarity="lower-is-better",
-                      sensitive=False, months=months, values=values, target=target)  # type: ignore[arg-type]
-
-
-def output_of(spec: SeriesSpec, baseline_start: str | None = None, trend: bool = True
-              ) -> dict:  # type: ignore[type-arg]
-    """An assess output in the contract's shape: SPC and trend on the held months only."""
-    held = [m for m, v in zip(spec.months, spec.values, strict=True) if v is not None]
-    out = {"yoy": None, "latest_12_months": None, "projection": None,
-           "spc": {"months": held, "window_months": [held[0], held[-1]],
-                   "baseline_start": baseline_start or held[0],
-                   "point_type": ["common_cause"] * (len(held) - 1) + ["special_cause_concern"],
-                   "mean": 40.0, "lpl": 22.0, "upl": 58.0}, "trend_glm": None}
-    if trend:
-        out["trend_glm"] = {"seasonal_factors_apr_to_mar": [1.0] * 12, "fitted_months": held,
-                            "window_months": [held[0], held[-1]],
-                            "fitted_monthly": [45.0 - 0.1 * i for i in range(len(held))]}
-    return out
-
-
 def data_line(fig: Figure):  # type: ignore[no-untyped-def]
-    """The line of monthly figures: the first line drawn."""
-    return fig.axes[0].get_lines()[0]
+    """The line of monthly figures."""
+    return next(line for line in fig.axes[0].get_lines() if line.get_label() == "monthly figure")
 
 
 def test_a_gap_is_a_break_in_the_line_never_a_zero() -> None:
@@ -96,9 +60,11 @@ def test_limits_start_at_the_baseline_after_a_long_gap() -> None:
     before = [n for n, m in enumerate(data.spc_months) if m < "2020-09"]
     assert before and all(math.isnan(data.mean[n]) for n in before)
     assert all(not math.isnan(v) for v in data.mean[len(before):])
-    limits = [line for line in indicator_figure(data).axes[0].get_lines()
-              if line.get_label() == "process limits"][0]
-    assert all(math.isnan(y) for y in list(limits.get_ydata())[:20])
+    ax = indicator_figure(data).axes[0]
+    average = next(line for line in ax.get_lines() if line.get_label() == "average")
+    assert all(math.isnan(y) for y in list(average.get_ydata())[:20])
+    band = next(c for c in ax.collections if c.get_label().startswith("normal range"))
+    assert min(x for path in band.get_paths() for x, _ in path.vertices) >= 20
 
 
 def test_the_table_says_no_data_for_a_gap() -> None:
@@ -151,7 +117,7 @@ def test_month_axis_is_readable_in_the_overview() -> None:
 
 
 def legend_of(fig: Figure) -> list[str]:
-    legend = fig.axes[0].get_legend()
+    (legend,) = fig.legends
     return [t.get_text() for t in legend.get_texts()]
 
 

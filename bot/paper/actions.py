@@ -1,9 +1,9 @@
 """The action plan as a board reads it: what needs attention first, then progress, then changes.
 
-Actions off track, overdue or at risk come first, each with its lead and its last update in
-words ("5 Dec 2026, by Jane Smith in Slack"); then how many actions are at each status; the
-changes since the last briefing go to the appendix (`updates_table`). Never a raw ISO stamp, and
-never "console (console)".
+How many actions are at each status; the actions off track, overdue or at risk, each with its
+lead and its last update in words ("5 Dec 2026, by Jane Smith in Slack"); then the changes since
+the last briefing (the first few; all of them in the appendix when there are more). Never a raw
+ISO stamp, and never "console (console)".
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from typing import Any
 from briefings.model import ActionProgress
 
 STATUS_ORDER = ("off-track", "at-risk", "not-started", "on-track", "complete", "withdrawn")
+SHOWN_HERE = 6  # changes listed with the action plan; all of them in the appendix beyond that
 HOW = {"slack": "in Slack", "teams": "in Teams", "console": "at the console",
        "file": "from the partnership file"}
 
@@ -87,8 +88,7 @@ def action_plan(progress: ActionProgress, month: str) -> str:
         '<section class="actions"><h2>Action plan</h2>',
         f"<p><strong>Progress.</strong> {_e(counts_line(progress.status_counts))}</p>",
         attention_table(progress, month),
-        f"<p class=\"source\">Changes to actions since {_e(readable_date(progress.since))} are "
-        "listed in the appendix.</p>" if progress.updates else
+        updates_table(progress, SHOWN_HERE) if progress.updates else
         f"<p class=\"source\">No action has changed since {_e(readable_date(progress.since))}."
         "</p>"])
 
@@ -100,16 +100,21 @@ def change_words(update: dict[str, Any]) -> str:
         f"{field}: {old} to {new}"
 
 
-def updates_table(progress: ActionProgress) -> str:
+def updates_table(progress: ActionProgress, limit: int | None = None) -> str:
+    """The changes since the last briefing, the first `limit` of them (the rest: the appendix)."""
     if not progress.updates:
         return ""
+    shown = progress.updates[:limit] if limit else progress.updates
+    rest = len(progress.updates) - len(shown)
+    more = (f'<p class="source">{rest} more change{"s" if rest != 1 else ""} in the appendix.'
+            "</p>" if rest else "")
     rows = "".join(
         f"<tr><td class=\"nowrap\">{_e(u['action'])}</td>"
         f"<td class=\"nowrap\">{_e(readable_date(u['at']))}</td>"
         f"<td>{_e(who_and_how(u['by'], u.get('source')))}</td><td>{_e(change_words(u))}</td>"
-        f"<td>{_e(u['note'] or '')}</td></tr>" for u in progress.updates)
+        f"<td>{_e(u['note'] or '')}</td></tr>" for u in shown)
     return (f"<h3>Changes to actions since {_e(readable_date(progress.since))}</h3>"
             '<table class="updates"><thead><tr><th scope="col">Action</th>'
             '<th scope="col">When</th><th scope="col">Who and how</th>'
             f'<th scope="col">Change</th><th scope="col">Note</th></tr></thead><tbody>{rows}'
-            "</tbody></table>")
+            f"</tbody></table>{more}")

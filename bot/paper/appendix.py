@@ -1,5 +1,6 @@
 """The board paper's appendix: the monthly figures as tables, one per financial year (the latest
-five), the changes to actions, the data's freshness and the figures revised.
+five), the data's freshness, the figures revised, and every change to actions when there are
+more than the action plan lists.
 
 Every chart's figures in full (SPC signals, trend and projection too) are the CSV files beside
 the paper (bot/cli/briefing_files.py writes them); the appendix names them.
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 from html import escape
 
-from bot.paper.actions import updates_table
+from bot.paper.actions import SHOWN_HERE, updates_table
 from briefings.model import Briefing, Chart
 from briefings.months import fy_of, month_name, parse_month
 from data.queries import as_ranges
@@ -91,5 +92,6 @@ def appendix(b: Briefing) -> str:
     revised = ("<ul>" + "".join(f"<li>{_e(r)}</li>" for r in b.revisions) + "</ul>"
                if b.revisions else "<p>None.</p>")
     parts += ["<h3>Figures revised since the last briefing</h3>", revised,
-              updates_table(b.actions), "</section>"]
+              updates_table(b.actions) if len(b.actions.updates) > SHOWN_HERE else "",
+              "</section>"]
     return "\n".join(p for p in parts if p)

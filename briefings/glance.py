@@ -113,3 +113,20 @@ def survey_row(s: Section) -> GlanceRow:
     return GlanceRow(s.key, s.title, latest, f"{out['change_pp']:+.1f} points",
                      "significant" if out.get("significant") else "not significant", "",
                      target, None, None, survey=True)
+
+
+GLANCE_HEADERS = ["Indicator", "12 months", "Change", "Variation", "Target"]
+GLANCE_NOTE = "* a significant change: unlikely to be chance."
+SHORT_VARIATION = {"common": "normal", "improvement-high": "better (high)",
+                   "improvement-low": "better (low)", "concern-high": "worse (high)",
+                   "concern-low": "worse (low)", "neutral-high": "unusual (high)",
+                   "neutral-low": "unusual (low)"}
+
+
+def glance_cells(rows: list[GlanceRow]) -> list[list[str]]:
+    """The rows as a compact table for chat, under GLANCE_HEADERS (GLANCE_NOTE under it)."""
+    return [[r.title, r.latest.replace(" (latest survey)", ""),
+             r.change.replace(" points", " pts") + ("*" if r.significance == "significant"
+                                                    else ""),
+             SHORT_VARIATION.get(r.variation or "", "survey" if r.survey else "not judged"),
+             r.target] for r in rows]

@@ -101,7 +101,7 @@ def other_words(s: Section, skip: tuple[str, ...]) -> tuple[list[str], list[str]
     return words, stats
 
 
-def indicator_section(s: Section, month: str, number: int) -> str:
+def indicator_section(s: Section, month: str) -> str:
     """The section of one indicator: heading, sentence, chart, plain facts, footnote."""
     if "change_pp" in s.judgement or not s.judgement:
         words, stats = other_words(s, ())
@@ -121,13 +121,13 @@ def indicator_section(s: Section, month: str, number: int) -> str:
     parts += [f"<p class=\"footnote\">Note: {_e(n)}</p>" for n in s.notes]
     if stats or priority:
         parts.append('<p class="footnote">' + _e(" ".join(priority)) + (
-            f' <sup>{number}</sup> Statistics: {_e("; ".join(stats))}.' if stats else "")
+            f' Statistics: {_e("; ".join(stats))}.' if stats else "")
                      + "</p>")
     return "\n".join(parts + ["</section>"])
 
 
 def all_indicators(sections: list[Section], month: str) -> str:
-    body = [indicator_section(s, month, n) for n, s in enumerate(sections, 1)]
+    body = [indicator_section(s, month) for s in sections]
     return '<section class="indicators">\n' + "\n".join(body) + "\n</section>"
 
 

@@ -11,11 +11,13 @@ folders, each importing only the folders listed after it (and bot/ itself):
     answers/    the answer worker processes and the preparer of answers
     slack/      the Bolt app and its listeners, Block Kit, sending and posting, admin notices
     teams/      the Teams app, its connector client, cards and dialogs, install, app package
+    paper/      the monthly briefing as a board paper: one HTML page that prints on A4
     delivery/   the monthly briefing posted through the ledger, exactly once; effects
     scheduler/  the monthly schedules, the scheduler, its catch-up, clock and store lock
 
-`cli` may import every folder; `startup` every folder but `cli`; `delivery` imports `slack` and
-`teams` (their posting); `slack` and `teams` never import `delivery` or `scheduler` (what they
-ask of them is handed in by `startup`); `scheduler` imports none of them (the delivery is
-handed in); `answers` imports none of them (the work it runs is handed in).
+`cli` may import every folder; `startup` every folder but `cli`; `delivery` imports `slack`,
+`teams` (their posting) and `paper`; `paper` imports none of them; `slack` and `teams` never
+import `delivery` or `scheduler` (what they ask of them is handed in by `startup`); `scheduler`
+imports none of them (the delivery is handed in); `answers` imports none of them (the work it
+runs is handed in).
 """

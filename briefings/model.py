@@ -50,6 +50,9 @@ class ActionProgress:
     overdue: list[dict[str, Any]]  # id, title, due, status, lead
     updates: list[dict[str, Any]]  # action, at, by, field, old, new, note
     since: str
+    # off track, overdue or at risk first: id, title, due, status, lead, overdue and the last
+    # change (last_at, last_by, last_source, last_note)
+    attention: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

@@ -84,7 +84,7 @@ def build_monthly(db: sqlite_utils.Database, partnership: str | None, month: str
         conclusions=conclusions([s.sentence_parts for s in sections]),
         sections=[s.section for s in sections],
         actions=ActionProgress(progress["status_counts"], progress["overdue"],
-                               progress["updates"], since),
+                               progress["updates"], since, progress["attention"]),
         freshness=freshness(db, pid, month, specs),
         revisions=store.revisions_since(db, pid, since), overview=overview,
         illustrative=illustrative,

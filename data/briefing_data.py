@@ -83,7 +83,29 @@ def action_progress(db: sqlite_utils.Database, pid: str, month_end: str,
     updates = [dict(r) for r in db.query(
         "SELECT action, at, by, source, field, old, new, note FROM action_updates WHERE "
         "partnership = ? AND at > ? AND field != 'created' ORDER BY at, id", [pid, since])]
-    return {"status_counts": counts, "overdue": overdue, "updates": updates}
+    return {"status_counts": counts, "overdue": overdue, "updates": updates,
+            "attention": needing_attention(db, pid, month_end)}
+
+
+ATTENTION_ORDER = {"off-track": 0, "at-risk": 2}  # overdue (1) between the two
+
+
+def needing_attention(db: sqlite_utils.Database, pid: str, month_end: str
+                      ) -> list[dict[str, Any]]:
+    """Actions off track, overdue at `month_end` or at risk (in that order), each with its lead
+    and its last recorded change (at, by, source, note): what a board asks about first."""
+    rows = [dict(r) for r in db.query(
+        "SELECT a.id, a.title, a.due, a.status, g.name AS lead, u.at AS last_at, "
+        "u.by AS last_by, u.source AS last_source, u.note AS last_note FROM actions a "
+        "LEFT JOIN agencies g ON g.partnership = a.partnership AND g.id = a.lead "
+        "LEFT JOIN action_updates u ON u.id = (SELECT MAX(id) FROM action_updates "
+        "WHERE partnership = a.partnership AND action = a.id) WHERE a.partnership = ? AND "
+        "a.status NOT IN ('complete', 'withdrawn') AND (a.status IN ('at-risk', 'off-track') "
+        "OR (a.due IS NOT NULL AND a.due < ?)) ORDER BY a.due, a.position", [pid, month_end])]
+    for row in rows:
+        row["overdue"] = row["due"] is not None and row["due"] < month_end
+    return sorted(rows, key=lambda r: ATTENTION_ORDER.get(r["status"], 1 if r["overdue"]
+                                                          else 3))
 
 
 def revisions_since(db: sqlite_utils.Database, pid: str, since: str) -> list[str]:

@@ -32,6 +32,17 @@ class Chart:
 
 
 @dataclass
+class Document:
+    """A file handed over as it is, e.g. the printable board paper: posted as an upload where
+    the platform takes one, otherwise left out."""
+
+    data: bytes
+    filename: str
+    title: str
+    mime: str = "text/html"
+
+
+@dataclass
 class Table:
     headers: list[str]
     rows: list[list[str]]
@@ -57,7 +68,7 @@ class Actions:
     buttons: list[Button]
 
 
-Block = Text | Facts | Chart | Table | Divider | Actions
+Block = Text | Facts | Chart | Table | Divider | Actions | Document
 
 
 @dataclass

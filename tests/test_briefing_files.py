@@ -1,5 +1,6 @@
-"""`cspbot briefing`: the files it writes for the demo (PNGs, Markdown, JSON, one self-contained
-HTML page), the escaping of text from partnership files, and the demo's Markdown as a golden file.
+"""`cspbot briefing`: the files it writes for the demo (PNGs and their CSVs, Markdown, JSON, the
+board paper as one self-contained HTML page), the escaping of text from partnership files, and
+the demo's Markdown as a golden file.
 
 The demo briefing is built once for the module (it takes a few seconds); tests that change the
 store use the `cspbot` fixture and a store of their own.
@@ -8,6 +9,7 @@ store use the `cspbot` fixture and a store of their own.
 from __future__ import annotations
 
 import base64
+import csv
 import difflib
 import json
 import re
@@ -50,7 +52,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Result, Path, Path]:
 def test_briefing_writes_every_file_and_says_so(demo: tuple[Result, Path, Path]) -> None:
     result, out, _ = demo
     assert result.exit_code == 0, result.output
-    names = [f"{c}.png" for c in CHARTS] + ["briefing.md", "briefing.json", "briefing.html"]
+    names = [f"{c}.{kind}" for c in CHARTS for kind in ("png", "csv")] + [
+        "briefing.md", "briefing.json", "briefing.html"]
     assert sorted(p.name for p in out.iterdir()) == sorted(names)
     for name in names:
         assert str(out / name) in result.output
@@ -113,11 +116,21 @@ def test_html_is_one_self_contained_printable_page(demo: tuple[Result, Path, Pat
         src = attrs["src"] or ""
         assert src.startswith("data:image/png;base64,"), name
         assert base64.b64decode(src.split(",", 1)[1]) == (out / f"{name}.png").read_bytes()
-    assert len(re.findall(r"</figure>\s*<details><summary>[^<]+</summary><table>", html)) == \
-        len(CHARTS)
     assert "@media print" in html and "break-before: page" in html
+    assert "break-inside: avoid" in html and "counter(pages)" in html
     for fact in ("Latest 12 months", "7,396, against 7,872 in the 12 months before"):
         assert fact in html
+
+
+def test_a_csv_beside_each_png_holds_the_chart_s_figures(
+        demo: tuple[Result, Path, Path]) -> None:
+    _, out, _ = demo
+    document = json.loads((out / "briefing.json").read_text(encoding="utf-8"))
+    charts = [document["overview"]] + [s["chart"] for s in document["sections"]]
+    for name, chart in zip(CHARTS, charts, strict=True):
+        with (out / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+            rows = list(csv.reader(handle))
+        assert rows == [chart["headers"], *chart["rows"]], name
 
 
 def test_markdown_holds_each_conclusion(demo: tuple[Result, Path, Path]) -> None:

@@ -48,7 +48,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "xoxb-delivery-test"
 PID, PERIOD = "kettering", "2010-03"
 ADMIN_DM = "D0KETADM1"  # the fake's direct message channel with the demo admin U0KETADM1
-PARTS = 13  # headline, 11 charts (overview + 10 sections), details
+PARTS = 14  # headline, the board paper, 11 charts (overview + 10 sections), details
 
 
 def no_sleep(seconds: float) -> None:
@@ -96,7 +96,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
 
 
 def assert_one_complete_briefing(fake: FakeSlack, channel: str) -> None:
-    """Exactly one headline, every chart once in its thread, the details once."""
+    """Exactly one headline, the paper and every chart once in its thread, the details once."""
     messages = fake.messages(channel)
     heads = [m for m in messages if not m.get("thread_ts")]
     assert len(heads) == 1, [m["text"][:60] for m in messages]
@@ -105,8 +105,11 @@ def assert_one_complete_briefing(fake: FakeSlack, channel: str) -> None:
     uploads = fake.uploads(channel)
     titles = [u["title"] for u in uploads]
     assert len(uploads) == PARTS - 2 and len(set(titles)) == len(titles)
-    assert all(u["thread_ts"] == heads[0]["ts"] and u["data"].startswith(b"\x89PNG")
-               and u["alt_txt"] for u in uploads)
+    assert all(u["thread_ts"] == heads[0]["ts"] for u in uploads)
+    papers = [u for u in uploads if u["filename"].endswith(".html")]
+    assert len(papers) == 1 and papers[0]["data"].startswith(b"<!DOCTYPE html>")
+    assert all(u["data"].startswith(b"\x89PNG") and u["alt_txt"] for u in uploads
+               if u not in papers)
 
 
 def postings(fake: FakeSlack, channel: str, status: int | None = None) -> int:
@@ -120,7 +123,8 @@ def test_a_full_delivery_posts_headline_charts_and_details_and_records_them(worl
     result = world.deliver(sid)
     assert result.state == "delivered" and result.error is None and not result.already
     assert result.posted_parts[0] == "headline" and result.posted_parts[-1] == "details"
-    assert result.posted_parts[1] == "chart:overview" and len(result.posted_parts) == PARTS
+    assert result.posted_parts[1:3] == ["paper", "chart:overview"]
+    assert len(result.posted_parts) == PARTS
     assert "chart:violence-with-injury@town-centre" in result.posted_parts
     assert_one_complete_briefing(world.fake, "C0FULL")
     head, details = world.fake.messages("C0FULL")
@@ -128,6 +132,8 @@ def test_a_full_delivery_posts_headline_charts_and_details_and_records_them(worl
     assert "performance briefing, March 2010" in text and "ILLUSTRATIVE" in text
     assert "Principal conclusions" in text and "Vehicle crime is well down" in text
     assert "21 actions: 2 complete, 19 on track" in text
+    assert "At a glance" in text and "better (low)" in text  # the glance table
+    assert "The printable board paper" in text
     assert "Domestic burglary" in json.dumps(details["blocks"]) and "Figures" in json.dumps(
         details["blocks"])
     db = world.services.db()
@@ -185,7 +191,7 @@ def test_a_failed_upload_after_the_headline_alerts_once_and_the_retry_posts_the_
         world: World) -> None:
     sid = world.subscription("C0UPLOAD")
     dms = len(world.fake.messages(ADMIN_DM))
-    world.fake.fail_next("upload", status=500, times=3)  # every try of the first chart
+    world.fake.fail_next("upload", status=500, times=3)  # every try of the paper's upload
     first = world.deliver(sid)
     assert first.state == "failed" and first.posted_parts == ["headline"]
     assert first.error is not None and "HTTP 500" in first.error
@@ -300,7 +306,7 @@ def test_send_briefing_twice_says_it_was_already_delivered(world: World) -> None
     first = world.cspbot("send-briefing", "--partnership", PID, "--month", PERIOD,
                          "--channel", "C0CLI")
     assert first.returncode == 0, first.stderr
-    assert "C0CLI: delivered: 13 parts posted." in first.stdout
+    assert "C0CLI: delivered: 14 parts posted." in first.stdout
     second = world.cspbot("send-briefing", "--partnership", PID, "--month", PERIOD,
                           "--subscription", str(sid), "--json")
     assert second.returncode == 0, second.stderr
@@ -379,7 +385,7 @@ def test_a_delivery_killed_half_way_resumes_without_repeating_a_part(world: Worl
         row = ledger.current(world.services.db(), sid, PERIOD)
         assert row is not None and row["state"] == "sending"
         done = ledger.parts_done(world.services.db(), row["id"])
-        assert list(done)[0] == "headline" and len(done) == 5  # headline and 4 charts
+        assert list(done)[:2] == ["headline", "paper"] and len(done) == 5  # and 3 charts
         busy = world.cspbot("send-briefing", "--partnership", PID, "--month", PERIOD,
                             "--channel", "C0KILL")
         assert busy.returncode == 1 and "another CSP Bot process is posting it" in busy.stdout
@@ -393,7 +399,7 @@ def test_a_delivery_killed_half_way_resumes_without_repeating_a_part(world: Worl
     resumed = world.cspbot("send-briefing", "--partnership", PID, "--month", PERIOD,
                            "--channel", "C0KILL")
     assert resumed.returncode == 0, resumed.stderr
-    assert "C0KILL: delivered: 8 parts posted, 5 were posted before." in resumed.stdout
+    assert "C0KILL: delivered: 9 parts posted, 5 were posted before." in resumed.stdout
     assert_one_complete_briefing(world.fake, "C0KILL")
     row = ledger.current(world.services.db(), sid, PERIOD)
     assert row is not None and row["state"] == "delivered" and row["attempts"] == 2

@@ -174,9 +174,11 @@ FOLDERS_MAY_IMPORT = {
     "scheduler": {"", "scheduler"},
     "teams": {"", "teams"},
     "slack": {"", "answers", "slack"},
-    "delivery": {"", "slack", "teams", "delivery"},
+    "paper": {"", "paper"},
+    "delivery": {"", "slack", "teams", "paper", "delivery"},
     "startup": {"", "answers", "scheduler", "teams", "slack", "delivery", "startup"},
-    "cli": {"", "answers", "scheduler", "teams", "slack", "delivery", "startup", "cli"},
+    "cli": {"", "answers", "scheduler", "teams", "slack", "paper", "delivery", "startup",
+            "cli"},
 }
 ENTRY_POINTS = {"bot.__main__"}  # `python -m bot` runs the command line
 

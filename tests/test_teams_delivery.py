@@ -45,6 +45,7 @@ def test_a_briefing_is_delivered_to_teams_once(tmp_path: Path) -> None:
         assert len(threaded) == 12  # every chart and the details, in the headline's thread
         headline = sent[0].body
         assert "Vehicle crime is well down" in str(headline)
+        assert "At a glance" in str(headline)  # the glance table; no paper: Teams takes no file
         second = deliver(services, None, sub, "2010-03", now=now)  # type: ignore[arg-type]
         assert second.state == "delivered" and second.posted_parts == []
         assert len(connector.activities()) == 13

@@ -77,8 +77,9 @@ def read_json(path: Path) -> object:
 @click.pass_obj
 def briefing_command(config: Config, partnership: str | None, month: str, out_dir: Path,
                      since: str | None) -> None:
-    """Write the monthly briefing of a partnership to DIR: briefing.html (one printable page,
-    charts included), briefing.md, briefing.json and one PNG per chart.
+    """Write the monthly briefing of a partnership to DIR: briefing.html (the board paper: one
+    page that prints on A4, charts included), briefing.md, briefing.json and one PNG per chart
+    with a CSV of its figures.
 
     The run is not recorded as published: only the scheduled post does that.
     """
@@ -87,7 +88,7 @@ def briefing_command(config: Config, partnership: str | None, month: str, out_di
     briefing = build_monthly(open_store(config), partnership, month, config.method,
                              suppress_below=config.suppress_below,
                              since=parse_since(since) if since else None)
-    paths = write_briefing(briefing, out_dir)
+    paths = write_briefing(briefing, out_dir, config.suppress_below)
     click.echo(f"{briefing.title}: {len(paths)} files written to {out_dir}")
     for path in paths:
         click.echo(f"  {path}")

@@ -3,9 +3,10 @@
 `deliver()` claims the ledger row of (subscription, period) (data/ledger.py), builds the briefing
 once per partnership and period (cached, so fifty channels share one build), and posts the parts
 of bot/delivery/parts.py that the ledger does not hold yet: the headline with
-chat.postMessage, each chart with files_upload_v2 in the headline's thread, the details in the
-thread. Each part is recorded the moment Slack accepts it, so a retry, a restart or a process
-killed half way resumes after the last part that landed and never posts one twice.
+chat.postMessage, the board paper (in Slack) and each chart with files_upload_v2 in the
+headline's thread, the details in the thread. Each part is recorded the moment Slack accepts
+it, so a retry, a restart or a process killed half way resumes after the last part that landed
+and never posts one twice.
 
 Faults. The posting itself (bot/slack/posting.py, bot/teams/posting.py) is paced, one post per
 second per channel, and retries what can be retried. Whatever still fails stops the attempt: the
@@ -113,7 +114,8 @@ def deliver(services: Services, client: WebClient, subscription_id: int, period:
             built = briefing or monthly_briefing(services, sub["partnership"], period)
             note = (late_note(row["first_due"] or first_due, sub["time_zone"] or "Europe/London")
                     if late or row["late"] else None)
-            _post_parts(post, db, row["id"], briefing_parts(built, note, missing_note), result)
+            parts = briefing_parts(built, note, missing_note, paper=sub["platform"] == "slack")
+            _post_parts(post, db, row["id"], parts, result)
         except Exception as exc:  # every failure is recorded, alerted once and retried later
             _failed(services, client, sub, period, row["id"], result, exc, pacer, sleep)
             return result

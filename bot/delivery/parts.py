@@ -1,7 +1,11 @@
 """The monthly briefing as the parts of a post, in the order they are posted, on any platform.
 
     headline           a message in the channel: title, the illustrative / late / missing-data
-                       notes, the principal conclusions and the action plan's counts
+                       notes, the principal conclusions, every indicator at a glance (a compact
+                       table: briefings/glance.py) and the action plan's counts
+    paper              the printable board paper (bot/paper/, HTML for A4) as a file in the
+                       headline's thread: where the platform takes an upload (Slack; a Teams
+                       channel takes none from a bot, so there it is left out)
     chart:overview     the overview chart, uploaded (files_upload_v2) in the headline's thread
     chart:<section>    one chart per section, keyed by the section's key ("burglary@kettering")
     details            a thread message: each section's sentence and key facts, the freshness of
@@ -21,9 +25,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot.paper.page import render_paper
+from briefings.glance import GLANCE_HEADERS, GLANCE_NOTE, glance_cells, glance_rows
 from briefings.months import month_name
 from handlers.briefing import freshness_lines
-from handlers.reply import Block, Chart, Facts, Reply, Text
+from handlers.reply import Block, Chart, Document, Facts, Reply, Table, Text
 
 if TYPE_CHECKING:  # (importing briefings.monthly would load the statistics and matplotlib)
     from briefings.model import Briefing, Section
@@ -54,9 +60,12 @@ def chart_of(reply: Reply) -> Chart | None:
 
 
 def briefing_parts(briefing: Briefing, late_note: str | None = None,
-                   missing_note: str | None = None) -> list[Part]:
-    """Headline, one part per chart (overview first), details: the order they are posted."""
-    parts = [Part("headline", headline(briefing, late_note, missing_note))]
+                   missing_note: str | None = None, paper: bool = True) -> list[Part]:
+    """Headline, the paper (when `paper`), one part per chart (overview first), details: the
+    order they are posted."""
+    parts = [Part("headline", headline(briefing, late_note, missing_note, paper))]
+    if paper:
+        parts.append(paper_part(briefing))
     if briefing.overview is not None:
         title = f"All monthly indicators to {month_name(briefing.month)}"
         parts.append(_chart_part(briefing, "overview", title, briefing.overview))
@@ -84,6 +93,14 @@ def _chart_part(briefing: Briefing, key: str, title: str, chart: DrawnChart) -> 
     return Part(f"chart:{key}", Reply(title, [drawn], alt, public=True))
 
 
+def paper_part(b: Briefing) -> Part:
+    """The board paper as a file: '<partnership>-<month>-board-paper.html'."""
+    filename = re.sub(r"[^A-Za-z0-9._-]", "_", f"{b.partnership}-{b.month}-board-paper.html")
+    title = f"Board paper (print on A4): {b.title}"
+    document = Document(render_paper(b).encode("utf-8"), filename, title)
+    return Part("paper", Reply(title, [document], title, public=True))
+
+
 def late_note(first_due: str | None, time_zone: str = "Europe/London") -> str:
     """'This briefing is late: it was due on Tuesday 6 April 2010 at 09:00 while CSP Bot was
     down.' `first_due` is an ISO date or time as the scheduler records it (a time with an offset,
@@ -104,16 +121,22 @@ def late_note(first_due: str | None, time_zone: str = "Europe/London") -> str:
 
 
 def headline(b: Briefing, late_note: str | None = None,
-             missing_note: str | None = None) -> Reply:
+             missing_note: str | None = None, paper: bool = False) -> Reply:
     blocks: list[Block] = []
     notes = [*b.notes, *(n for n in (late_note, missing_note) if n)]
     if notes:
         blocks.append(Text("\n".join(f"_{note}_" for note in notes)))
     blocks.append(Text("*Principal conclusions*\n"
                        + ("\n".join(f"- {c}" for c in b.conclusions) or "- none this month")))
+    rows = glance_rows(b.sections)
+    if rows:
+        blocks += [Text("*At a glance*"), Table(GLANCE_HEADERS, glance_cells(rows)),
+                   Text(f"_{GLANCE_NOTE}_")]
     blocks.append(Text(f"*Action plan*: {status_text(b.actions.status_counts)}"
                        + (f" {len(b.actions.overdue)} overdue." if b.actions.overdue else "")))
-    blocks.append(Text("_The charts and the details are in the thread._"))
+    blocks.append(Text("_The printable board paper, the charts and the details are in the "
+                       "thread._" if paper else "_The charts and the details are in the "
+                       "thread._"))
     first = b.conclusions[0] if b.conclusions else "the monthly briefing."
     return Reply(b.title, blocks, f"{b.title}: {first}", public=True)
 

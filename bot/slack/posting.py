@@ -1,8 +1,9 @@
 """Posting a briefing's parts to a Slack channel: paced per channel, chart uploads retried.
 
 `slack_poster()` gives bot/delivery/deliver.py a Poster for one channel: a part's neutral Reply
-goes with chat.postMessage (rendered by bot/slack/render.py), a chart part's chart with
-files_upload_v2; the answer's reference (message ts or file id) is what the ledger records.
+goes with chat.postMessage (rendered by bot/slack/render.py), a chart part's chart and the
+board paper (a Document) with files_upload_v2; the answer's reference (message ts or file id)
+is what the ledger records.
 Pacing: at most one post per second per channel (Slack's limit for chat.postMessage), shared
 through PACER by every thread of the process; a post waits a second after the previous post to
 that channel ended. Retries: slack_sdk's retry handlers (bot/slack/client.py) already retry the
@@ -28,7 +29,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack.render import render_message
 from data.errors import DataError
-from handlers.reply import Chart, Reply
+from handlers.reply import Chart, Document, Reply
 
 log = logging.getLogger("cspbot.delivery")
 
@@ -78,6 +79,10 @@ def post_part(client: WebClient, channel: str, part: Reply, thread: str | None,
     with pacer.turn(channel, sleep):
         if len(part.blocks) == 1 and isinstance(part.blocks[0], Chart):
             return upload_chart(client, channel, part.blocks[0], thread, sleep)
+        if len(part.blocks) == 1 and isinstance(part.blocks[0], Document):
+            paper = part.blocks[0]
+            return upload(client, channel, thread, sleep, file=paper.data,
+                          filename=paper.filename, title=paper.title)
         message = render_message(part)
         answer = client.chat_postMessage(channel=channel, blocks=message.blocks,
                                          text=message.text, thread_ts=thread,
@@ -87,12 +92,17 @@ def post_part(client: WebClient, channel: str, part: Reply, thread: str | None,
 
 def upload_chart(client: WebClient, channel: str, chart: Chart, thread: str | None,
                  sleep: Sleep) -> str:
-    """files_upload_v2, tried again when the upload URL fails (HTTP 429 / 5xx, network)."""
+    return upload(client, channel, thread, sleep, file=chart.png, filename=chart.filename,
+                  title=chart.title, alt_txt=chart.alt_text)
+
+
+def upload(client: WebClient, channel: str, thread: str | None, sleep: Sleep,
+           **file: object) -> str:
+    """files_upload_v2 (a chart, or the board paper), tried again when the upload URL fails
+    (HTTP 429 / 5xx, network); the file's id."""
     for attempt in range(1, UPLOAD_TRIES + 1):
         try:
-            answer = client.files_upload_v2(channel=channel, thread_ts=thread, file=chart.png,
-                                            filename=chart.filename, title=chart.title,
-                                            alt_txt=chart.alt_text)
+            answer = client.files_upload_v2(channel=channel, thread_ts=thread, **file)
             uploaded = answer.get("file") or (answer.get("files") or [{}])[0]
             return str(uploaded.get("id") or "")
         except NETWORK_ERRORS as exc:
@@ -100,8 +110,9 @@ def upload_chart(client: WebClient, channel: str, chart: Chart, thread: str | No
                                            and exc.code < 500):
                 raise
             delay = read_retry_after(exc) or BACKOFF_S * 2 ** (attempt - 1)
-            log.warning("chart %s upload to %s failed (%s): try %d of %d in %.1f s",
-                        chart.filename, channel, describe(exc), attempt + 1, UPLOAD_TRIES, delay)
+            log.warning("file %s upload to %s failed (%s): try %d of %d in %.1f s",
+                        file.get("filename"), channel, describe(exc), attempt + 1,
+                        UPLOAD_TRIES, delay)
             sleep(delay)
     raise AssertionError("unreachable")
 

@@ -29,12 +29,12 @@ TARGET = "#361475"
 TREND = "#1B7837"
 GAP = "#C8C8C8"  # months with no data
 CONTEXT = ("#C9B8E8", "#F6D8AE", "#B9DDD3")  # context spans, one colour per label
-POINTS = (("concern", CONCERN, "unusual month, worse than normal"),
-          ("improvement", IMPROVEMENT, "unusual month, better than normal"))
+POINTS = (("concern", CONCERN, "month worse than normal"),
+          ("improvement", IMPROVEMENT, "month better than normal"))
 DATA_LABEL = "monthly figure"
-SHORT = {"normal range, following the seasons": "normal range (process limits)",
+SHORT = {"normal range (seasonal)": "normal range (process limits)",
          "trend, seasons evened out": "trend"}
-ORDER = (DATA_LABEL, "unusual month, worse", "unusual month, better", "average",
+ORDER = (DATA_LABEL, "month worse", "month better", "average",
          "normal range", "trend", "projected", "95%", "target", "no data")
 
 
@@ -62,7 +62,7 @@ def draw_series(ax: Any, data: Any, fontsize: float, compact: bool = False) -> N
                 label="projected trend")
         if data.projection_low:
             ax.fill_between(px, data.projection_low, data.projection_high, color=TREND,
-                            alpha=0.15, lw=0, label="95% range of the projection")
+                            alpha=0.15, lw=0, label="projection, 95% range")
     if data.target_monthly is not None:
         tx = ([month_x(data.projection_months[0], first),
                month_x(data.projection_months[-1], first)]
@@ -98,7 +98,7 @@ def _normal_range(ax: Any, data: Any, first: str) -> None:
     x, low = on_axis(data.spc_months, data.lower_limit, first)
     high = on_axis(data.spc_months, data.upper_limit, first)[1]
     ax.fill_between(x, low, high, color=RANGE, ec=LIMITS, lw=0.6, zorder=1,
-                    label="normal range, following the seasons" if data.seasonal
+                    label="normal range (seasonal)" if data.seasonal
                     else "normal range (process limits)")
     if not data.seasonal:
         ax.plot(*on_axis(data.spc_months, data.mean, first), color=MEAN, lw=1, ls="--",

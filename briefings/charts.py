@@ -38,7 +38,11 @@ __all__ = ["ChartData", "draw_indicator_chart", "draw_overview", "draw_survey_ch
 
 MAX_PNG_BYTES = 200_000
 PRINTED_WIDTH_IN = (210 - 2 * 14) / 25.4  # the text of an A4 page with 14 mm margins
-FIG_WIDTH_IN = 7.1  # a little under PRINTED_WIDTH_IN: printed at (nearly) its own size
+FIG_WIDTH_IN = 7.1  # the overview: a little under PRINTED_WIDTH_IN, printed at its own size
+INDICATOR_PRINT_MM = 132  # an indicator's chart in the board paper (bot/paper/style.py) ...
+SURVEY_PRINT_MM = 120  # ... and a survey's: each figure is made that wide, so that its text
+INDICATOR_WIDTH_IN = INDICATOR_PRINT_MM / 25.4  # prints at its own size
+SURVEY_WIDTH_IN = SURVEY_PRINT_MM / 25.4
 DPI = 120  # 852 pixels wide: wider than the printed column at 96 CSS pixels an inch
 TEXT_PT = 9.5  # ticks, legends and axis titles
 TITLE_PT = 12
@@ -102,26 +106,32 @@ def _key(fig: Figure, axes: list, top_in: float, plot_in: float, below_in: float
         if legend is not None:
             legend.remove()
         legend = fig.legend(handles, labels, loc="lower center", ncols=columns, frameon=False,
-                            fontsize=TEXT_PT, bbox_to_anchor=(0.5, 0.0), columnspacing=1.2,
-                            handlelength=2.2)
+                            fontsize=TEXT_PT, bbox_to_anchor=(0.5, 0.0), columnspacing=0.9,
+                            handlelength=1.8, handletextpad=0.5)
         if legend.get_window_extent(renderer).width <= fig.bbox.width * 0.98:
             break
     key_in = legend.get_window_extent(renderer).height / fig.dpi + 0.05
     height = top_in + plot_in + below_in + key_in
-    fig.set_size_inches(FIG_WIDTH_IN, height)
+    fig.set_size_inches(fig.get_figwidth(), height)
     fig.subplots_adjust(top=1 - top_in / height, bottom=(below_in + key_in) / height)
 
 
 def indicator_figure(data: ChartData) -> Figure:
     """The Figure of one indicator's chart, before it becomes a PNG."""
-    fig = Figure(figsize=(FIG_WIDTH_IN, 4.8), dpi=DPI)
-    fig.subplots_adjust(left=0.8 / FIG_WIDTH_IN, right=0.98)
+    fig = Figure(figsize=(INDICATOR_WIDTH_IN, 4.3), dpi=DPI)
+    fig.subplots_adjust(left=0.75 / INDICATOR_WIDTH_IN, right=0.98)
     ax = fig.add_subplot()
     draw_series(ax, data, TEXT_PT)
-    ax.set_title(data.title, loc="left", fontsize=TITLE_PT)
+    title = _wrapped(data.title, INDICATOR_WIDTH_IN)
+    ax.set_title(title, loc="left", fontsize=TITLE_PT)
     ax.set_ylabel(data.unit, fontsize=TEXT_PT)
-    _key(fig, [ax], 0.45, 2.9, 0.62 if ax.get_xlabel() else 0.4)
+    _key(fig, [ax], 0.32 + 0.2 * title.count("\n"), 1.45, 0.58 if ax.get_xlabel() else 0.4)
     return fig
+
+
+def _wrapped(title: str, width_in: float) -> str:
+    """The title in lines that fit the figure's width, broken between words."""
+    return textwrap.fill(title, max(20, int(width_in * 72 / (TITLE_PT * 0.58))))
 
 
 def draw_overview(charts: list[tuple[str, ChartData]], title: str, alt_text: str) -> Chart:
@@ -158,8 +168,11 @@ def overview_figure(charts: list[ChartData], title: str) -> Figure:
 def draw_survey_chart(name: str, title: str, waves: list[tuple[str, float, float, float]],
                       target: float | None, alt_text: str) -> Chart:
     """Survey waves as points with their 95% (Wilson) intervals, and the target."""
-    fig = Figure(figsize=(FIG_WIDTH_IN, 3.4), dpi=DPI)
-    fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.86)
+    title = _wrapped(title, SURVEY_WIDTH_IN)
+    height = 3.0 + 0.2 * title.count("\n")
+    fig = Figure(figsize=(SURVEY_WIDTH_IN, height), dpi=DPI)
+    fig.subplots_adjust(left=0.16, right=0.97, bottom=0.39 / height, top=1 - 0.45 / height
+                        - 0.2 * title.count("\n") / height)
     ax = fig.add_subplot()
     xs = list(range(len(waves)))
     pcts = [w[1] for w in waves]

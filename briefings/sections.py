@@ -216,7 +216,7 @@ def chart_data_of(spec: SeriesSpec, out: dict[str, Any], title: str,
         if projection.get("target_value") is not None and spec.unit == "count":
             data.target_monthly = projection["target_value"] / 12
             data.target_label = f"target {spec.target['target_year'] if spec.target else ''}" \
-                                " (monthly average)"
+                                " per month"
     return data
 
 

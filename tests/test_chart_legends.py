@@ -15,7 +15,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from bot.cli.briefing_files import STYLE
+from bot.paper.style import PRINT
 from briefings.assess import assess
 from briefings.chart_draw import SHORT
 from briefings.charts import indicator_figure, overview_figure
@@ -83,13 +83,15 @@ def assert_every_colour_named(fig: Figure) -> None:
 
 
 def printed_scale(fig: Figure) -> float:
-    """Printed inches per figure inch: the HTML shows the PNG at its pixel width in CSS pixels,
-    no wider than the text of the A4 page its @page rule sets."""
-    page = re.search(r"@page\s*\{[^}]*margin:\s*([\d.]+)mm", STYLE)
-    assert page, "the briefing's print style has an @page margin in mm"
+    """Printed inches per figure inch: the board paper (bot/paper/style.py) prints an
+    indicator's chart at `img.chart`'s width and the overview across the text of the A4 page
+    its @page rule sets."""
+    page = re.search(r"@page\s*\{[^}]*margin:\s*[\d.]+mm\s+([\d.]+)mm", PRINT)
+    chart = re.search(r"img\.chart\s*\{\s*width:\s*([\d.]+)mm", PRINT)
+    assert page and chart, "the paper's print style sets its margins and chart width in mm"
     column = (A4_WIDTH_MM - 2 * float(page.group(1))) / 25.4
-    natural = fig.get_figwidth() * fig.dpi / CSS_PX_PER_INCH
-    return min(natural, column) / fig.get_figwidth()
+    printed = column if fig._suptitle is not None else float(chart.group(1)) / 25.4
+    return printed / fig.get_figwidth()
 
 
 def assert_readable_in_print(fig: Figure) -> None:

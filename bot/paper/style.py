@@ -10,6 +10,8 @@ not added); a browser without them prints no footer and loses nothing else.
 
 from __future__ import annotations
 
+from briefings.charts import INDICATOR_PRINT_MM, SURVEY_PRINT_MM
+
 SCREEN = """
 :root { color: #1d1d1b; background: #fff; }
 body { font: 16px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
@@ -45,7 +47,7 @@ table.figures td, table.figures th { padding: .1rem .25rem; }
 """
 
 PRINT = """
-@page { size: A4; margin: 12mm 14mm 15mm;
+@page { size: A4; margin: 10mm 14mm 13mm;
   @bottom-left { content: FOOTER; font: 8pt Arial, sans-serif; color: #555; }
   @bottom-right { content: "Page " counter(page) " of " counter(pages);
     font: 8pt Arial, sans-serif; color: #555; } }
@@ -64,8 +66,8 @@ PRINT = """
   section.indicator h2 { margin-top: 0; }
   p.sentence, p.plain { margin: 1mm 0; }
   figure { margin: 1mm 0; }
-  img.chart { width: 145mm; }
-  img.chart.small { width: 120mm; }
+  img.chart { width: INDICATORmm; }
+  img.chart.small { width: SURVEYmm; }
   img.overview { width: 100%; }
   table.figures { font-size: 6.5pt; margin: 1mm 0 2mm; }
   table.figures th[scope=row] { white-space: nowrap; }
@@ -74,6 +76,8 @@ PRINT = """
   a { color: inherit; text-decoration: none; }
 }
 """
+PRINT = PRINT.replace("INDICATORmm", f"{INDICATOR_PRINT_MM}mm").replace(
+    "SURVEYmm", f"{SURVEY_PRINT_MM}mm")  # each chart printed at the width it is drawn for
 
 
 def css_string(text: str) -> str:

@@ -87,7 +87,8 @@ def test_where_answers_with_the_sentence_the_areas_and_the_neighbourhoods(store)
     centre = ask(store, "where burglary town centre")
     assert centre.fallback_text.startswith("Burglary rose by 36 (+100.0%) in Kettering Town "
                                            "Centre")
-    assert [b.headers[0] for b in centre.blocks if isinstance(b, Table)] == ["Neighbourhood"]
+    assert [b.headers[0] for b in centre.blocks if isinstance(b, Table)] == ["Neighbourhood",
+                                                                           "Location"]
 
 
 def test_a_window_that_cannot_be_compared_says_why_and_which_month_can(store) -> None:

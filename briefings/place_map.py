@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import math
 
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -22,6 +23,7 @@ LABELLED = "#D5482B"
 LABELS = 5
 MIN_SPAN = 0.01  # degrees of latitude shown at least (about 1 km), for a handful of points
 MAX_AREA = 420.0  # points^2 of the busiest point's circle, at most
+MAX_ROWS = 1000  # rows of the chart's table; `cspbot export places` gives every point
 MAX_DRAWN = 5000  # more map points than this are summed into a grid of cells to draw
 
 
@@ -33,7 +35,10 @@ def draw_place_map(title: str, points: list[MapPoint], streets: list[Street],
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, metadata={"Software": None})
     rows = [[p.location, p.lsoa, f"{p.latitude:.6f}", f"{p.longitude:.6f}", f"{p.count:,}"]
-            for p in points]
+            for p in points[:MAX_ROWS]]
+    if len(points) > MAX_ROWS:
+        rows.append([f"... and {len(points) - MAX_ROWS:,} more map points (cspbot export "
+                     "places gives them all)", "", "", "", ""])
     return Chart("map", buffer.getvalue(), alt_text,
                  ["location", "lsoa", "latitude", "longitude", "count"], rows)
 
@@ -63,17 +68,15 @@ def _area(count: int, top: int) -> float:
 def _gridded(points: list[MapPoint]) -> list[tuple[float, float, int]]:
     """Many map points summed into cells (about 1/150 of the map's height), each drawn at its
     points' count-weighted centre."""
-    lats = [p.latitude for p in points]
-    cell = max(max(lats) - min(lats), MIN_SPAN) / 150
-    stretch = 1 / math.cos(math.radians((max(lats) + min(lats)) / 2))
-    cells: dict[tuple[int, int], list[float]] = {}
-    for p in points:
-        c = cells.setdefault((round(p.longitude / cell / stretch), round(p.latitude / cell)),
-                             [0.0, 0.0, 0])
-        c[0] += p.longitude * p.count
-        c[1] += p.latitude * p.count
-        c[2] += p.count
-    return [(x / n, y / n, int(n)) for x, y, n in cells.values()]
+    lon, lat, n = (np.array(column, dtype=float) for column in (
+        [p.longitude for p in points], [p.latitude for p in points], [p.count for p in points]))
+    cell = max(lat.max() - lat.min(), MIN_SPAN) / 150
+    stretch = 1 / math.cos(math.radians((lat.max() + lat.min()) / 2))
+    keys = np.round(lon / cell / stretch) * 1e6 + np.round(lat / cell)
+    _, which = np.unique(keys, return_inverse=True)
+    total = np.bincount(which, weights=n)
+    x, y = np.bincount(which, weights=lon * n) / total, np.bincount(which, weights=lat * n) / total
+    return list(zip(x.tolist(), y.tolist(), total.astype(int).tolist(), strict=True))
 
 
 def _frame(ax, lons: list[float], lats: list[float]) -> None:  # type: ignore[no-untyped-def]

@@ -36,6 +36,19 @@ class PlaceIds:
         self.stored: dict[str, dict[Place, int]] = {}
         self.by_text: dict[str, dict[str, int | None]] = {}  # force -> joined point -> id
         self.next_id = 0
+        self.by_key: dict[str, dict[str, tuple[int, int] | None]] = {}  # force -> key -> cell
+
+    def cells(self, force: str, counted: Counter[PointKey]) -> dict[str, tuple[int, int] | None]:
+        """Each key's (place id, police_place_counts column); None for a point not placed.
+        Most keys recur month after month: each is worked out once per run."""
+        known = self.by_key.setdefault(force, {})
+        new = [key for key in counted if key not in known]
+        if new:
+            split = [key.rpartition(SEP) for key in new]
+            for key, (_, _, crime_type), place in zip(new, split, self.ids(
+                    force, [s[0] for s in split]), strict=True):
+                known[key] = None if place is None else (place, COLUMN_OF[crime_type])
+        return known
 
     def _force(self, force: str) -> tuple[dict[Place, int], dict[str, int | None]]:
         if force not in self.stored:
@@ -81,17 +94,17 @@ def replace_place_counts(db: sqlite_utils.Database, ids: PlaceIds, force: str, m
     conn.execute(f"DELETE FROM police_place_counts WHERE {FORCE_MONTH_ROWS}", (month, force))
     if not counted:
         return 0
-    split = [key.rpartition(SEP) for key in counted]
+    cells = ids.cells(force, counted)
     rows: dict[int, list] = {}
     width = len(POLICE_TYPES)
-    for (_, _, crime_type), place, n in zip(split, ids.ids(force, [s[0] for s in split]),
-                                            counted.values(), strict=True):
-        if place is None:
+    for key, n in counted.items():
+        cell = cells[key]
+        if cell is None:
             continue
-        row = rows.get(place)
+        row = rows.get(cell[0])
         if row is None:
-            row = rows[place] = [month, place, *([0] * width)]
-        row[COLUMN_OF[crime_type]] += n
+            row = rows[cell[0]] = [month, cell[0], *([0] * width)]
+        row[cell[1]] += n
     conn.executemany(INSERT, [rows[p] for p in sorted(rows)])
     return len(rows)
 

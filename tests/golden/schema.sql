@@ -353,6 +353,5 @@ CREATE TABLE police_place_counts (
     ) WITHOUT ROWID;
 CREATE TABLE police_places (
         id INTEGER PRIMARY KEY, force TEXT NOT NULL, lsoa TEXT NOT NULL,
-        location TEXT NOT NULL, longitude REAL NOT NULL, latitude REAL NOT NULL,
-        UNIQUE (lsoa, location, longitude, latitude, force)
+        location TEXT NOT NULL, longitude REAL NOT NULL, latitude REAL NOT NULL
     );

@@ -50,11 +50,12 @@ def place_figure(title: str, points: list[MapPoint], labelled: list[Street]) -> 
     drawn = _gridded(points) if len(points) > MAX_DRAWN else [
         (p.longitude, p.latitude, p.count) for p in points]
     top = max((n for _, _, n in drawn), default=1)
-    lons = [x for x, _, _ in drawn] or [-1.1]
-    lats = [y for _, y, _ in drawn] or [52.6]
-    ax.scatter(lons, lats, s=[_area(n, top) for _, _, n in drawn], c=POINT,
-               alpha=0.45 if len(drawn) > 200 else 0.7, linewidths=0, zorder=2)
-    _frame(ax, lons, lats)
+    lons = np.array([x for x, _, _ in drawn] or [-1.1])
+    lats = np.array([y for _, y, _ in drawn] or [52.6])
+    sizes = _area(np.array([n for _, _, n in drawn] or [0]), top)  # type: ignore[arg-type]
+    ax.scatter(lons, lats, s=sizes, c=POINT, alpha=0.45 if len(drawn) > 200 else 0.7,
+               linewidths=0, zorder=2)
+    _frame(ax, lons.tolist(), lats.tolist())
     _legend(ax, top, "At one map point" if len(drawn) == len(points) else "Near one another")
     _label(fig, ax, labelled, max((p.count for p in points), default=1))
     return fig
@@ -70,8 +71,8 @@ def _gridded(points: list[MapPoint]) -> list[tuple[float, float, int]]:
     points' count-weighted centre."""
     lon, lat, n = (np.array(column, dtype=float) for column in (
         [p.longitude for p in points], [p.latitude for p in points], [p.count for p in points]))
-    cell = max(lat.max() - lat.min(), MIN_SPAN) / 150
     stretch = 1 / math.cos(math.radians((lat.max() + lat.min()) / 2))
+    cell = max(lat.max() - lat.min(), (lon.max() - lon.min()) / stretch, MIN_SPAN) / 150
     keys = np.round(lon / cell / stretch) * 1e6 + np.round(lat / cell)
     _, which = np.unique(keys, return_inverse=True)
     total = np.bincount(which, weights=n)

@@ -6,8 +6,9 @@ then --copies - 1 copies of every row placed in the force's nine districts, each
 LSOA codes and names in a district of its own ("Charnwood 2 012A" in "Charnwood 2"), so that a
 partnership of every district, original and copied, covers --copies times the force's
 neighbourhoods (8 copies: about 1,000 neighbourhoods, 5,000 LSOAs, 300,000 rows of
-police_counts). Timed: `where all crime 2022-10` through `dispatch`, as chat asks it (the first
-answer, cold, then --repeat more), and `contributions(..., by="lsoa")` alone. Also printed: the
+police_counts), with their map points (police_places, shifted east copy by copy).
+Timed: `where all crime 2022-10` through `dispatch`, as chat asks it (the first answer, cold,
+then --repeat more), and `contributions(..., by="lsoa")` alone. Also printed: the
 query plan of the breakdown's query (which index it uses).
 
 Run from the project root (skips when ../shared/data is absent):
@@ -31,6 +32,8 @@ DATA = ROOT.parent / "shared" / "data" / "policeuk" / "leicestershire"
 DISTRICTS = ("Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Leicester", "Melton",
              "North West Leicestershire", "Oadby and Wigston", "Rutland")
 TARGET_MS = 500.0
+OFFSET = 10_000_000  # place ids of copy k: the original's + k * OFFSET
+SHIFT = 0.6  # degrees of longitude between copies on the map
 PARTNERSHIP = """[partnership]
 id = "force"
 name = "The whole force, {copies} times over"
@@ -61,6 +64,16 @@ def build(folder: Path, copies: int):  # type: ignore[no-untyped-def]
                            f'"{c}"' for c in db["police_counts"].columns_dict
                            if c not in ("force", "month", "lsoa", "local_authority"))
                        + f" FROM police_counts WHERE local_authority IN ({marks})", DISTRICTS)
+            # the map points too, each copy shifted east of the last (ids offset per copy)
+            ground = (f"(SELECT code FROM lsoas WHERE local_authority IN ({marks}))")
+            db.execute(f"INSERT INTO police_places SELECT id + {k * OFFSET}, force, lsoa || "
+                       f"'c{k}', location, longitude + {SHIFT * (k - 1)}, latitude FROM "
+                       f"police_places WHERE id < {OFFSET} AND lsoa IN {ground}", DISTRICTS)
+            db.execute(f"INSERT INTO police_place_counts SELECT month, place + {k * OFFSET}, "
+                       + ", ".join(f'"{c}"' for c in db["police_place_counts"].columns_dict
+                                   if c not in ("month", "place"))
+                       + f" FROM police_place_counts WHERE place IN (SELECT id FROM "
+                       f"police_places WHERE id < {OFFSET} AND lsoa IN {ground})", DISTRICTS)
     places = [d for d in DISTRICTS] + [f"{d} {k}" for k in range(2, copies + 1)
                                        for d in DISTRICTS]
     toml = folder / "force.toml"
@@ -111,6 +124,7 @@ def main() -> int:
         result = {
             "copies": args.copies, "rows": db["police_counts"].count,
             "neighbourhoods": len(found.parts), "lsoas": len(by_lsoa.parts),
+            "map_points": db.execute("SELECT COUNT(*) FROM police_places").fetchone()[0],
             "where_cold_ms": round(cold, 1),
             "where_p50_ms": round(statistics.median(warm), 1), "where_p95_ms": round(p95(warm), 1),
             "by_lsoa_p95_ms": round(p95(lsoa), 1), "query_plan": plan,

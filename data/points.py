@@ -23,6 +23,7 @@ from itertools import chain, repeat
 
 import sqlite_utils
 
+from data.places import collapse_types
 from data.street import SEP, ForceMonth, PointKey, local_authority_of
 
 UPSERT = (
@@ -39,7 +40,7 @@ class PointBook:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
-        self.points: dict[str, dict[str, Counter[PointKey]]] = defaultdict(dict)  # force, month
+        self.points: dict[str, dict[str, Counter[str]]] = defaultdict(dict)  # force, month
         self.names: dict[str, dict[str, str]] = defaultdict(dict)  # month -> code -> name
 
     def add(self, points: dict[ForceMonth, Counter[PointKey]]) -> None:
@@ -49,7 +50,7 @@ class PointBook:
                     "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?",
                     (force, month)).fetchone():
                 continue
-            self.points[force][month] = counted
+            self.points[force][month] = collapse_types(counted)
 
     def name(self, month: str, names: dict[str, str]) -> None:
         """Note the LSOA names (code -> "Kettering 005C") a force-month's file gives."""
@@ -61,8 +62,8 @@ class PointBook:
         for force, by_month in self.points.items():
             # A point's rows summed month by month in order: a point new in a month goes at
             # the end of `rows`, so the points first seen in each month follow one another.
-            last: dict[PointKey, str] = {}
-            rows: Counter[PointKey] = Counter()
+            last: dict[str, str] = {}
+            rows: Counter[str] = Counter()
             first = []
             for month in sorted(by_month):
                 held = len(rows)

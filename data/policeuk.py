@@ -27,6 +27,7 @@ from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
 from data.coverage import record_incomplete_months
 from data.db import write_transaction
 from data.errors import IngestError
+from data.places import PlaceIds, place_counts_held, replace_place_counts
 from data.points import PointBook
 from data.sources import Skipped, Source, expand
 from data.street import StreetCounts, local_authority_of, read_street_file
@@ -107,12 +108,13 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
     before: dict[ForceMonth, Before] = {}
     with write_transaction(db):
         points = PointBook(db)
+        places = PlaceIds(db)
         for source in sources:
             result = read_street_file(source)
             if isinstance(result, Skipped):
                 report.skipped.append(result)
             else:
-                report.files.append(_store_file(db, result, before, points))
+                report.files.append(_store_file(db, result, before, points, places))
             if on_file:
                 on_file(source)
         if not report.files:
@@ -132,7 +134,8 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
 
 
 def _store_file(db: sqlite_utils.Database, result: StreetCounts,
-                before: dict[ForceMonth, Before], points: PointBook) -> FileReport:
+                before: dict[ForceMonth, Before], points: PointBook,
+                places: PlaceIds) -> FileReport:
     counts = result.counts
     groups: dict[ForceMonth, list[tuple[tuple[str, str, str, str, str], int]]] = defaultdict(list)
     if len(result.force_months) == 1:  # a force-month a file, as a rule
@@ -149,6 +152,9 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
     points.add(result.points)  # an unchanged file's too: a store made before kept no points
     if all(held.get(fm) == result.sha256 for fm in groups):
         report.status = "unchanged"
+        for force, month in groups:  # a store made before police_place_counts has none
+            if not place_counts_held(db, force, month):
+                replace_place_counts(db, places, force, month, result.points.get((force, month)))
         return report
     if held:
         report.status = "replaced"
@@ -164,6 +170,7 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
         elif (force, month) in held:
             before[(force, month)] = Before(_figures(db, force, month), ingest_id)
         _replace_force_month(db, force, month, items, result.sha256, ingest_id, points)
+        replace_place_counts(db, places, force, month, result.points.get((force, month)))
     return report
 
 

@@ -3,12 +3,13 @@
 The hot loop runs in C (csv, itertools.islice, operator.itemgetter, Counter); each file becomes a
 Counter keyed by (month, force, LSOA code, LSOA name, crime type), and a row with more or fewer
 fields than the header is found on the way. A second Counter, made from the same rows a chunk
-at a time, counts the file's map points (LSOA code, location text, longitude, latitude), which
-data/points.py keeps to follow LSOA codes that changed (METHOD 2.9): each point's fields joined
-by SEP into one string, hashed once and compared whole, which counts and merges points much
-faster than tuples of four fresh strings. Checks that concern values (control characters,
-month, crime type, LSOA code and name) run on the distinct keys afterwards, and only a file
-that fails is read again to find the line to quote.
+at a time, counts the file's map points by crime type (LSOA code, location text, longitude,
+latitude, crime type), which data/points.py keeps to follow LSOA codes that changed (METHOD
+2.9) and data/places.py keeps for "where": each point's fields joined by SEP into one
+string, hashed once and compared whole, which counts and merges points much faster than
+tuples of fresh strings. Checks that concern values (control characters, month, crime type,
+LSOA code and name) run on the distinct keys afterwards, and only a file that fails is read
+again to find the line to quote.
 The file must not change while it is read (`Source.check_unchanged`).
 """
 
@@ -54,14 +55,15 @@ EDITED_HINT = ("Was the file edited by hand or in a spreadsheet? Download it aga
                "data.police.uk.")
 Key = tuple[str, str, str, str, str]
 SEP = "\x1f"  # joins a point's fields into its key; a field holding it makes no point
-PointKey = str  # LSOA code, location text, longitude, latitude, joined by SEP
+PointKey = str  # LSOA code, location text, longitude, latitude, crime type, joined by SEP
 ForceMonth = tuple[str, str]
 
 
 @dataclass
 class StreetCounts:
     """What one file holds: rows counted by (month, force, LSOA code, LSOA name, crime type),
-    and per (force, month) by map point (LSOA code, location, longitude, latitude); the
+    and per (force, month) by map point and crime type (LSOA code, location, longitude,
+    latitude, crime type); the
     (force, month) pairs it holds, found by the checks."""
 
     source: Source
@@ -103,7 +105,7 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             points: Counter[PointKey] = Counter()
             width, rows = {len(header)}, filter(None, reader)
             key = itemgetter(*columns[:len(NEEDED)])
-            point = (itemgetter(columns[KEY_LSOA], *columns[len(NEEDED):])
+            point = (itemgetter(columns[KEY_LSOA], *columns[len(NEEDED):], columns[KEY_TYPE])
                      if len(columns) == len(NEEDED) + len(POINT) else None)
             for chunk in iter(lambda: list(islice(rows, CHUNK)), []):
                 if set(map(len, chunk)) != width:
@@ -133,7 +135,7 @@ def _points_per_force_month(source: Source, columns: tuple[int, ...]
     each), read again: its points were counted together."""
     found: dict[ForceMonth, Counter[PointKey]] = {}
     get = itemgetter(columns[KEY_FORCE], columns[KEY_MONTH], columns[KEY_LSOA],
-                     *columns[len(NEEDED):])
+                     *columns[len(NEEDED):], columns[KEY_TYPE])
     with source.open_text() as text:
         reader = csv.reader(text)
         next(reader)

@@ -19,6 +19,7 @@ from handlers.args import match_area, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Button, CspError, Facts, Reply, Table, Text
 from handlers.request import Request
+from handlers.where_places import place_blocks
 
 WHERE = "where"  # the command, and the id of its button
 TOP = 10  # neighbourhoods shown in chat; `cspbot export contributions` gives them all
@@ -115,8 +116,7 @@ def where_reply(req: Request, found: Contributions, areas: Contributions | None)
     blocks += [Text(f"*The neighbourhoods that moved most* ({len(shown)} of {len(found.parts)};"
                     " `cspbot export contributions` gives them all)"),
                Table(headers("Neighbourhood"), rows(shown, below))]
-    # Seam for the busiest locations and the map (police.uk map points over found.window's
-    # months, within the area's ground): their blocks go here.
+    blocks += place_blocks(req, found, below)
     return Reply(title, blocks, sentence)
 
 

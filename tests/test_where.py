@@ -82,12 +82,13 @@ def test_where_answers_with_the_sentence_the_areas_and_the_neighbourhoods(store)
         reply = ask(store, text)
         assert reply.fallback_text == SAID, text
     tables = [b for b in reply.blocks if isinstance(b, Table)]
-    assert [t.headers[0] for t in tables] == ["Area", "Neighbourhood"]
+    assert [t.headers[0] for t in tables] == ["Area", "Neighbourhood", "Location"]
     assert tables[1].rows[0] == ["Kettering 007", "60", "24", "+36", "75%"]
     centre = ask(store, "where burglary town centre")
     assert centre.fallback_text.startswith("Burglary rose by 36 (+100.0%) in Kettering Town "
                                            "Centre")
-    assert [b.headers[0] for b in centre.blocks if isinstance(b, Table)] == ["Neighbourhood"]
+    assert [b.headers[0] for b in centre.blocks if isinstance(b, Table)] == ["Neighbourhood",
+                                                                           "Location"]
 
 
 def test_a_window_that_cannot_be_compared_says_why_and_which_month_can(store) -> None:

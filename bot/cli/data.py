@@ -11,6 +11,7 @@ import click
 from bot.cli import partnership_view as show_p
 from bot.cli import report as show
 from bot.cli.export_compare import export_compare
+from bot.cli.export_places import export_places
 from bot.cli.writing import write_rows as _write
 from bot.config import Config, open_store
 from data.catalogue import resolve_indicator
@@ -100,6 +101,7 @@ def export() -> None:
 
 
 export.add_command(export_compare)
+export.add_command(export_places)
 
 
 def _period_options(f):  # type: ignore[no-untyped-def]

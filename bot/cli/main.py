@@ -96,4 +96,14 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
 
 def main() -> None:
+    _light_start(sys.argv[1:])
     cli(prog_name="cspbot")
+
+
+def _light_start(args: list[str]) -> None:
+    """`cspbot ingest police-uk` needs no pandas, which sqlite-utils imports when it can (half
+    a second and 40 MB of a run): for that command it is not offered to sqlite-utils (an
+    import of pandas in the process then fails, and sqlite-utils does without it)."""
+    pairs = zip(args, args[1:], strict=False)
+    if ("ingest", "police-uk") in pairs and "pandas" not in sys.modules:
+        sys.modules["pandas"] = None  # type: ignore[assignment]

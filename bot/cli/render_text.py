@@ -2,8 +2,8 @@
 
 Text from partnership files, imports and chat goes to the operator's terminal, where control
 characters are commands: ESC opens colour, cursor and OSC 8 hyperlink sequences, CR and BS
-overwrite what was printed, and bidirectional overrides reorder it. `visible` shows each such
-character as its escape (`\x1b`, `\u202e`) instead, so the terminal prints what was typed.
+overwrite what was printed, and bidirectional overrides reorder it. `visible`
+(bot/cli/visible.py) shows each such character as its escape instead.
 """
 
 from __future__ import annotations
@@ -11,16 +11,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from bot.cli.visible import visible
 from handlers.reply import Actions, Chart, Divider, Facts, Reply, Table, Text
 
-# C0 controls but tab and line feed, DEL, C1 controls (CSI is U+009B), bidirectional controls
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e"
-                      r"\u2066-\u2069]")
-
-
-def visible(text: str) -> str:
-    """`text` for a terminal: every control character shown as its escape, e.g. '\\x1b'."""
-    return _CONTROL.sub(lambda m: ascii(m[0])[1:-1], text)
+__all__ = ["format_table", "render_text", "visible"]
 
 
 def render_text(reply: Reply, chart_dir: Path) -> str:

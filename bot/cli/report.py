@@ -19,7 +19,7 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from bot.cli.render_text import visible
+from bot.cli.visible import visible
 from bot.config import Setting
 from data.policeuk import IngestReport
 from data.queries import as_ranges

@@ -33,6 +33,7 @@ from data.migrations import (
     m0012_lsoa_boundaries,
     m0013_context_notes,
     m0014_partnership_peers,
+    m0015_police_places,
 )
 
 STEPS = (  # in the order they apply; a new migration goes at the end
@@ -50,6 +51,7 @@ STEPS = (  # in the order they apply; a new migration goes at the end
     m0012_lsoa_boundaries,
     m0013_context_notes,
     m0014_partnership_peers,
+    m0015_police_places,
 )
 
 migrations = Migrations("cspbot")

@@ -344,3 +344,14 @@ CREATE TRIGGER context_note_log_never_edited BEFORE UPDATE ON context_note_log B
 CREATE TABLE partnerships (
         id TEXT PRIMARY KEY, name TEXT NOT NULL, formerly TEXT, time_zone TEXT NOT NULL,
         file TEXT, sha256 TEXT, loaded_at TEXT, as_of TEXT, forces TEXT NOT NULL DEFAULT '[]', peers TEXT NOT NULL DEFAULT '[]');
+
+-- migration 0015_police_places
+CREATE INDEX police_places_force ON police_places (force);
+CREATE TABLE police_place_counts (
+        month TEXT NOT NULL, place INTEGER NOT NULL REFERENCES police_places(id), "anti-social-behaviour" INTEGER NOT NULL, "bicycle-theft" INTEGER NOT NULL, "burglary" INTEGER NOT NULL, "criminal-damage-arson" INTEGER NOT NULL, "drugs" INTEGER NOT NULL, "other-crime" INTEGER NOT NULL, "other-theft" INTEGER NOT NULL, "possession-of-weapons" INTEGER NOT NULL, "public-order" INTEGER NOT NULL, "robbery" INTEGER NOT NULL, "shoplifting" INTEGER NOT NULL, "theft-from-the-person" INTEGER NOT NULL, "vehicle-crime" INTEGER NOT NULL, "violent-crime" INTEGER NOT NULL,
+        PRIMARY KEY (month, place)
+    ) WITHOUT ROWID;
+CREATE TABLE police_places (
+        id INTEGER PRIMARY KEY, force TEXT NOT NULL, lsoa TEXT NOT NULL,
+        location TEXT NOT NULL, longitude REAL NOT NULL, latitude REAL NOT NULL
+    );

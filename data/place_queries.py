@@ -1,0 +1,110 @@
+"""Where crimes happened at street level (issue 14): a police.uk indicator's crimes in an area's
+ground (data/boundaries.py) over given months, at police.uk's map points (data/places.py), and
+by street: police.uk's location text within its LSOA ("On or near Park Road", Charnwood 012A).
+A street's count is the sum of its map points; `half_at` says how concentrated the crime is
+("half of burglaries at 41 of 1,210 locations"). The months given are held months only (METHOD
+2.9): `data/windows.py` chooses them.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import sqlite_utils
+
+from data.boundaries import area_ground
+from data.catalogue import expand
+from data.contributions import neighbourhood_of
+
+
+class MapPoint(NamedTuple):  # a tuple: a force's 100,000 points are made fast
+    location: str
+    lsoa: str
+    longitude: float
+    latitude: float
+    count: int
+
+
+@dataclass(frozen=True)
+class Street:
+    """A location text within one LSOA: its crimes, and its busiest map point."""
+
+    location: str
+    lsoa: str
+    lsoa_name: str
+    count: int
+    point: MapPoint
+
+    @property
+    def place(self) -> str:
+        """The location text, or what it is when police.uk gives only "On or near"."""
+        return self.location if self.location.strip() not in ("On or near", "") else (
+            f"{self.location.strip() or 'On or near'} (no street named)")
+
+    @property
+    def neighbourhood(self) -> str:
+        return neighbourhood_of(self.lsoa_name)
+
+
+@dataclass
+class Places:
+    months: list[str]
+    points: list[MapPoint] = field(default_factory=list)  # busiest first
+    streets: list[Street] = field(default_factory=list)  # busiest first
+
+    @property
+    def total(self) -> int:
+        return sum(p.count for p in self.points)
+
+    def half_at(self) -> int:
+        """The fewest streets that hold at least half of the crimes (0 when there are none)."""
+        held, half = 0, self.total / 2
+        for n, street in enumerate(self.streets, 1):
+            held += street.count
+            if held >= half:
+                return n
+        return 0
+
+
+def busiest_places(db: sqlite_utils.Database, pid: str, area: str, indicator: str,
+                   months: list[str]) -> Places:
+    """The indicator's crimes in the area over `months`, by map point and by street."""
+    found = Places(list(months))
+    codes = list(area_ground(db, pid, area).codes)
+    if not codes or not months:
+        return found
+    column = " + ".join(f'c."{slug}"' for slug in expand(indicator))
+    marks = ",".join("?" * len(months))
+    found.points = list(map(MapPoint._make, db.execute(
+        f"SELECT p.location, p.lsoa, p.longitude, p.latitude, SUM({column}) AS n "
+        f"FROM police_place_counts c JOIN police_places p ON p.id = c.place "
+        f"WHERE c.month IN ({marks}) AND p.lsoa IN (SELECT value FROM json_each(?)) "
+        f"GROUP BY c.place HAVING n > 0 ORDER BY n DESC, 1, 2, 3, 4",
+        [*months, _json(codes)])))
+    totals: dict[tuple[str, str], int] = {}
+    busiest: dict[tuple[str, str], MapPoint] = {}
+    for p in found.points:  # busiest first: a street's first point is its busiest
+        key = (p.location, p.lsoa)
+        totals[key] = totals.get(key, 0) + p.count
+        busiest.setdefault(key, p)
+    names = _names(db, sorted({lsoa for _, lsoa in totals}))
+    found.streets = [Street(loc, lsoa, names.get(lsoa, lsoa), n, busiest[(loc, lsoa)])
+                     for (loc, lsoa), n in sorted(totals.items(),
+                                                  key=lambda t: (-t[1], t[0]))]
+    return found
+
+
+def places_held(db: sqlite_utils.Database) -> bool:
+    """Whether any place count is held (a store imported before they were kept has none)."""
+    return db.execute("SELECT EXISTS (SELECT 1 FROM police_place_counts)").fetchone()[0] == 1
+
+
+def _json(values: list[str]) -> str:
+    return json.dumps(values)
+
+
+def _names(db: sqlite_utils.Database, codes: list[str]) -> dict[str, str]:
+    return dict(db.execute("SELECT code, name FROM lsoas WHERE code IN (SELECT value FROM "
+                           "json_each(?))", (_json(codes),)).fetchall())

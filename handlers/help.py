@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from data.errors import did_you_mean
 from data.partnerships import partnership_indicators
+from data.words import counted
 from handlers.glossary import SHORT, TERMS, find_term, term_words
 from handlers.registry import REGISTRY, command, commands, lookup
 from handlers.reply import CspError, Reply, Table, Text
@@ -55,4 +56,4 @@ def indicators_help(req: Request) -> Reply:
                                                                              req.partnership)]
     return Reply("Indicators you can ask about", [
         Text("Type the id or a usual name: `/csp asb`, `/csp vehicle crime`."),
-        Table(["indicator", "name"], rows)], f"{len(rows)} indicators")
+        Table(["indicator", "name"], rows)], counted(len(rows), "indicator"))

@@ -211,7 +211,9 @@ def _table(table: Table, max_rows: int) -> list[CardElement]:
     cells = [row + [""] * (columns - len(row)) for row in cells]
     numeric = [all(_NUMBER.match(row[c]) for row in cells if row[c]) and any(
         row[c] for row in cells) for c in range(columns)]
-    weights = [min(30, max(3, len(head[c]), *(len(row[c]) for row in cells[:max_rows])))
+    # a short column gets room for its longest cell and a margin, so that 'complete' or
+    # '2011-03-31' is not broken inside the word; long text shares the rest and wraps
+    weights = [min(24, 2 + max(3, len(head[c]), *(len(row[c]) for row in cells[:max_rows])))
                for c in range(columns)]
     shown = cells[:max_rows]
 

@@ -21,6 +21,7 @@ from briefings.period import PeriodChange, compare_periods
 from briefings.projection import Projection, build_projection, projections_disagree
 from briefings.spc import SpcChart, build_chart
 from briefings.trend import SeasonalTrend, TrendFit, TrendModel, detect_seasonal_trend, fit_trend
+from data.words import counted
 
 ADJUSTED = "monthly counts / seasonal factor (from the trend GLM)"
 RAW = "raw monthly counts (MDC parity)"
@@ -64,11 +65,11 @@ def assess_series(s: Series, settings: MethodSettings) -> SeriesResult:
     if span >= settings.min_months_period:
         judge_period(result, settings)
     else:
-        result.flag("too_short_for_period_change", f"{held} months held; the period "
+        result.flag("too_short_for_period_change", f"{counted(held, 'month')} held; the period "
                     f"comparison needs {settings.min_months_period}.")
     window = min(settings.trend_window_months, span // 12 * 12)
     if window < settings.min_months_trend:
-        result.flag("too_short_for_trend", f"{held} months held; trends need "
+        result.flag("too_short_for_trend", f"{counted(held, 'month')} held; trends need "
                     f"{settings.min_months_trend}.")
         chart_months = list(range(s.as_of - min(span, settings.trend_window_months) + 1,
                                   s.as_of + 1))

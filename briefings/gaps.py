@@ -19,6 +19,7 @@ from briefings.held_series import Series
 from briefings.method import MethodSettings
 from briefings.months import format_month
 from briefings.period import exact_poisson_pvalues
+from data.words import counted
 
 MAX_MISSING = 3  # calendar months missing from either J1 window that matched months bridge
 LONG_GAP = 3  # a gap of more months than this starts a new SPC baseline
@@ -68,7 +69,8 @@ def trend_gap_reason(s: Series, months: Sequence[int], settings: MethodSettings)
         return None
     span = f"{format_month(months[0])} to {format_month(months[-1])}"
     if len(held) < settings.min_months_trend:
-        return (f"only {len(held)} of the {len(months)} months from {span} are held, and "
+        return (f"only {len(held)} of the {len(months)} months from {span} "
+                f"{'is' if len(held) == 1 else 'are'} held, and "
                 f"{settings.min_months_trend} are needed")
     times = Counter(m % 12 for m in held)
     thin = [calendar.month_name[k + 1] for k in range(12) if times[k] < TWICE]
@@ -94,4 +96,4 @@ def gap_words(first: int, last: int) -> str:
     """'2009-01 to 2009-04 (4 months)', or '2009-01' for one month."""
     if first == last:
         return format_month(first)
-    return f"{format_month(first)} to {format_month(last)} ({last - first + 1} months)"
+    return f"{format_month(first)} to {format_month(last)} ({counted(last - first + 1, 'month')})"

@@ -8,13 +8,23 @@ judgements for neighbouring indicators are merged ("This applies similarly to ..
 2.9) the sentence says what J1 rests on ("based on 10 matched months"), or, with no J1, gives
 the latest month against a year earlier and the latest 12-month total, and says why there is
 no trend judgement.
+
+Two wordings of each sentence: the principal conclusions keep METHOD's bands ("slightly down",
+"the long-term trend is sufficient to meet the target"), as the report words them; the
+section's sentence (and the chat answer) says the same in a board's words: a change that is not
+significant is "down 15%, within normal year-to-year variation", not "slightly down", and the
+target is met by "the projected level" where J2 finds no clear trend. Verbs agree with the
+subject ("Violence and sexual offences are up").
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+
+from data.words import is_plural_name
 
 SUBJECTS = {"all-crime": "Overall crime"}
 GOOD_CHANGE = {"lower_is_better": ("down", "reducing", "reduced"),
@@ -26,8 +36,14 @@ class Sentence:
     """A sentence, split so that neighbours with the same judgement can be merged."""
 
     subject: str
-    predicate: str  # everything after the subject, without the full stop
-    text: str
+    predicate: str  # the conclusion's words after the subject, without the full stop
+    text: str  # the section's sentence, in a board's words
+    summary: str = ""  # the principal conclusion (METHOD's bands); the text when empty
+    key: str = ""  # the judgement in the singular, for merging neighbours; the predicate if empty
+
+    @property
+    def conclusion(self) -> str:
+        return self.summary or self.text
 
 
 def subject_of(indicator: str, name: str, area_name: str | None, unit: str) -> str:
@@ -51,9 +67,11 @@ def _tone(words: str, polarity: str) -> int:
     return 0
 
 
-def _join(head: str, head_tone: int, tail: str | None, tail_tone: int) -> str:
+def _join(head: str, head_tone: int, tail: str | None, tail_tone: int,
+          comma: bool = False) -> str:
     if not tail:
         return head
+    head += "," if comma else ""
     if head_tone < 0 < tail_tone:
         return f"{head} although {tail}"
     if head_tone >= 0 > tail_tone:
@@ -81,18 +99,39 @@ def describe_series(out: dict[str, Any], subject: str) -> Sentence:
                    "change"))
         return _sentence(subject, head + (f"; {no_trend}" if no_trend else ""))
     if phrases.get("context"):
-        head = f", {phrases['context']}"
+        head = plain = f", {phrases['context']}"
     elif yoy["significant"] or phrases.get("trend") in (None, "no clear trend"):
-        head = f"is {phrases['yoy']}"
+        head, plain = f"is {phrases['yoy']}", f"is {plain_band(yoy, phrases['yoy'])}"
     else:
-        head = f"is {phrases['trend']}"
-    head += matched
-    target = phrases.get("target")
+        head = plain = f"is {phrases['trend']}"
+    target, plain_target = phrases.get("target"), target_words(out)
     if target and "trend_window_shortened" in flags:
         target += " (judged on fewer than 36 months)"
-    predicate = _join(head, _tone(head, polarity), target,
-                      0 if not target else (1 if " not " not in target else -1))
-    return _sentence(subject, predicate + (f"; {no_trend}" if no_trend else ""))
+        plain_target = f"{plain_target} (judged on fewer than 36 months)"
+    tail_tone = 0 if not target else (1 if " not " not in target else -1)
+    tail = f"; {no_trend}" if no_trend else ""
+    predicate = _join(head + matched, _tone(head, polarity), target, tail_tone) + tail
+    said = _join(plain + matched, _tone(plain, polarity), plain_target, tail_tone,
+                 comma="," in plain and not plain.startswith(",")) + tail
+    return _sentence(subject, predicate, said)
+
+
+def plain_band(yoy: dict[str, Any], band: str) -> str:
+    """METHOD's band, but a change that is not significant is given with its size, so that a
+    large fall is not read as slight: 'down 15%, within normal year-to-year variation'."""
+    if yoy["significant"] or not band.startswith("slightly") or yoy.get("pct_change") is None:
+        return band
+    return (f"{band.removeprefix('slightly ')} {abs(yoy['pct_change']):.0f}%, within normal "
+            "year-to-year variation")
+
+
+def target_words(out: dict[str, Any]) -> str | None:
+    """J3 in a board's words: 'the long-term trend' only where J2 finds one, else 'the
+    projected level' (no 'no clear trend ... trend is sufficient')."""
+    target = out["phrases"].get("target")
+    if target and out["phrases"].get("trend") in (None, "no clear trend"):
+        return target.replace("the long-term trend", "the projected level")
+    return target
 
 
 def flag_reason(out: dict[str, Any], code: str) -> str | None:
@@ -129,7 +168,7 @@ def gap_parts(out: dict[str, Any], no_trend: str | None) -> list[str]:
     if trend:
         parts.append(f"the trend is {'unclear' if trend == 'no clear trend' else trend}")
     if target:
-        parts.append(target)
+        parts.append(target_words(out) or target)
     if no_trend:
         parts.append(no_trend)
     return parts
@@ -149,8 +188,23 @@ def describe_survey(out: dict[str, Any], subject: str) -> Sentence:
     return _sentence(subject, _join(head, _tone(head, polarity), tail, tail_tone))
 
 
-def _sentence(subject: str, predicate: str) -> Sentence:
-    return Sentence(subject, predicate, f"{subject} {predicate}.".replace(" ,", ","))
+def _sentence(subject: str, predicate: str, said: str | None = None) -> Sentence:
+    """The sentence, its verbs agreeing with the subject; `said` is the section's wording
+    when it differs from the conclusion's."""
+    agreed, plain = agree(subject, predicate), agree(subject, said or predicate)
+    return Sentence(subject, agreed, f"{subject} {plain}.".replace(" ,", ","),
+                    f"{subject} {agreed}.".replace(" ,", ","), predicate)
+
+
+_VERB = re.compile(r"^((?:, [^,]+, )?)(is|has)\b")
+
+
+def agree(subject: str, predicate: str) -> str:
+    """'is up' -> 'are up', 'has reduced' -> 'have reduced' after a plural subject."""
+    if not is_plural_name(subject):
+        return predicate
+    return _VERB.sub(lambda m: m.group(1) + {"is": "are", "has": "have"}[m.group(2)],
+                     predicate, count=1)
 
 
 def conclusions(sentences: list[Sentence]) -> list[str]:
@@ -159,10 +213,10 @@ def conclusions(sentences: list[Sentence]) -> list[str]:
     items: list[str] = []
     previous: Sentence | None = None
     for s in sentences:
-        if previous is not None and s.predicate == previous.predicate:
+        if previous is not None and (s.key or s.predicate) == (previous.key or previous.predicate):
             items[-1] += f" This applies similarly to {_lower_first(s.subject)}."
             continue
-        items.append(s.text)
+        items.append(s.conclusion)
         previous = s
     return items
 

@@ -16,6 +16,7 @@ from briefings.inputs import SeriesSpec
 from briefings.model import Fact, Section
 from briefings.months import format_month, fy_position, parse_month
 from briefings.narrative import Sentence, describe_series, describe_survey, subject_of
+from data.words import counted
 
 TREND_WORDS = {"decreasing": "falling", "increasing": "rising", "no trend": "no clear trend"}
 CONFIDENCE_WORDS = {
@@ -101,7 +102,8 @@ def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # 
     if yoy:
         change = (f"{yoy['pct_change']:+.1f}%" if yoy.get("pct_change") is not None
                   and not yoy.get("small_counts") else "counts too small for a %")
-        verdict = "significant" if yoy["significant"] else "not significant"
+        verdict = ("significant" if yoy["significant"] else
+                   "not significant: within normal year-to-year variation")
         matched = (f", based on {yoy['matched_months']} matched months"
                    if "matched_months" in codes else "")
         facts.append(Fact("Latest 12 months", f"{show(yoy['count_current'])}, against "
@@ -115,9 +117,8 @@ def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # 
         facts.append(Fact("Trend", no_trend))
     if mk:
         facts.append(Fact(f"Trend ({mk['window_months'][0]} to {mk['window_months'][1]})",
-                          f"{TREND_WORDS.get(mk['trend'], mk['trend'])} ({p_text(mk['p'])}); "
-                          "the monthly figure changes by about "
-                          f"{mk['slope_per_year']:+,.1f} a year"))
+                          f"{TREND_WORDS.get(mk['trend'], mk['trend'])} ({p_text(mk['p'])}): "
+                          + slope_words(mk["slope_per_year"], spec.unit, mk["trend"])))
     projection = out.get("projection")
     if projection and projection.get("target_value") is not None and spec.target:
         t = spec.target
@@ -135,6 +136,20 @@ def series_facts(spec: SeriesSpec, out: dict[str, Any], show) -> list[Fact]:  # 
     return facts
 
 
+def slope_words(slope: float, unit: str, trend: str) -> str:
+    """The Sen slope said plainly: 'about 3.0 more a month each year' (counts), 'the monthly
+    figure about 0.4 lower each year' (rates, percentages); 'which could be chance' without a
+    trend."""
+    size = f"{abs(slope):,.1f}"
+    if size in ("0.0", "-0.0"):
+        words = "the monthly figure has hardly moved from year to year"
+    elif unit == "count":
+        words = f"about {size} {'more' if slope > 0 else 'fewer'} a month each year"
+    else:
+        words = f"the monthly figure about {size} {'higher' if slope > 0 else 'lower'} each year"
+    return words + (", which could be chance" if trend == "no trend" and size != "0.0" else "")
+
+
 def spc_words(spc: dict[str, Any]) -> str:
     """The latest month against normal variation, with trial limits said (METHOD 2.9): too few
     points since a gap to say anything, or a position on limits from fewer than 12 points."""
@@ -142,9 +157,9 @@ def spc_words(spc: dict[str, Any]) -> str:
     months = spc.get("months") or spc["window_months"]
     points = len(spc["point_type"])
     if points < SPC_FEWEST:
-        return f"not judged: only {points} months since {months[0]}"
+        return f"not judged: only {counted(points, 'month')} since {months[0]}"
     if points < SPC_TRIAL:
-        return f"{words} (trial limits, from {points} months since {months[0]})"
+        return f"{words} (trial limits, from {counted(points, 'month')} since {months[0]})"
     return words
 
 

@@ -159,8 +159,9 @@ def _held_pairs(db: sqlite_utils.Database, pid: str, indicator: str, area: str,
             raise DataError(f"{first.label} is not held yet: the latest held month is "
                             f"{latest}.", "/csp <indicator> this year so far")
         if len(pairs) < len(first.months):
-            notes.append(f"Held only to {latest}: the first {len(pairs)} months of each "
-                         "period are compared.")
+            notes.append(f"Held only to {latest}: the first "
+                         + ("month of each period is compared." if len(pairs) == 1 else
+                            f"{len(pairs)} months of each period are compared."))
     missing = sorted({m for pair in pairs for m in pair if m not in values})
     left_out = {i.month: i for i in area_coverage(db, pid, area).left_out
                 if i.month in missing} if _is_police(db, pid, indicator) else {}

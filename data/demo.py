@@ -30,9 +30,20 @@ class DemoReport:
 DEMO_AS_OF = "2010-04-07"
 
 
-def load_demo(db: sqlite_utils.Database) -> DemoReport:
-    """Load kettering.toml and the demo figures; loading again changes nothing."""
+DEMO_ADMIN = "csp-manager"  # the demo's partnership admin (Alex Example)
+
+
+def load_demo(db: sqlite_utils.Database, teams_user: str | None = None,
+              slack_user: str | None = None) -> DemoReport:
+    """Load kettering.toml and the demo figures; loading again changes nothing. A chat user id
+    given (e.g. the Agents Playground's user) becomes the demo admin's, so that it can ask as
+    the admin, on the demo's own date (`as_of`), with the file's LSOA lookup beside it."""
     partnership = load_partnership(db, SEED / "kettering.toml", as_of=DEMO_AS_OF)
     files = [ingest_csv(db, kind, SEED / name, partnership.partnership, source="demo")
              for kind, name in DEMO_FILES if (SEED / name).exists()]
+    for column, user in (("teams_id", teams_user), ("slack_id", slack_user)):
+        if user:
+            with db.conn:
+                db.execute(f"UPDATE people SET {column} = ? WHERE partnership = ? AND id = ?",
+                           (user.strip(), partnership.partnership, DEMO_ADMIN))
     return DemoReport(partnership, files)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from data.ledger import deliveries
 from data.partnership_sections import SCHEDULE
 from data.subscriptions import find, subscribe, unsubscribe
+from data.words import counted
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
 from handlers.request import Request
@@ -52,7 +53,7 @@ def show_deliveries(req: Request) -> Reply:
               str(r["parts"]), (r["delivered_at"] or r["updated_at"])[:16].replace("T", " "),
               (r["forced_reason"] or r["last_error"] or "")[:60]] for r in rows]
     return Reply("Deliveries", [Table(["period", "channel", "state", "parts", "when (UTC)",
-                                       "note"], table)], f"{len(rows)} deliveries")
+                                       "note"], table)], counted(len(rows), "delivery"))
 
 
 def _channel(req: Request) -> str:

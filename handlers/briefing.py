@@ -1,7 +1,8 @@
 """`/csp briefing [YYYY-MM]`: a private preview of the monthly briefing.
 
 It is the same `build_monthly` that the scheduled post and `cspbot briefing` use; the preview is
-never recorded as published. Add `share` to post it in the channel. Without a month, it is the
+never recorded as published. In Slack add `share` to post it in the channel; in a Teams channel
+it goes in the thread (handlers/platform_words.py). Without a month, it is the
 latest month held; a month that is not held is refused (METHOD 2.9, data/held.py), and so is
 `/csp briefing send` for one.
 """
@@ -17,8 +18,9 @@ from data.held import latest_held, require_held
 from data.partnership_sections import STATUSES
 from handlers import acl
 from handlers.args import MONTH, take_month
+from handlers.platform_words import as_typed, ask_privately
 from handlers.registry import command
-from handlers.reply import Chart, CspError, Reply, SendBriefing, Text
+from handlers.reply import Chart, Context, CspError, Reply, SendBriefing, Text
 from handlers.request import Request
 
 if TYPE_CHECKING:
@@ -27,8 +29,8 @@ if TYPE_CHECKING:
 MAX_UPDATES_LISTED = 10
 
 
-@command("briefing", "A preview of the monthly briefing (only you see it; add `share` to post "
-         "it here).", "/csp briefing [YYYY-MM]",
+@command("briefing", "A preview of the monthly briefing, not recorded as published.",
+         "/csp briefing [YYYY-MM]",
          examples=("/csp briefing", "/csp briefing 2010-03", "/csp briefing share"))
 def preview_briefing(req: Request) -> Reply:
     if req.words and req.words[0].lower() == "send":
@@ -45,7 +47,7 @@ def preview_briefing(req: Request) -> Reply:
                                  suppress_below=req.settings.suppress_below)
     except DataError as exc:
         raise CspError(exc.message, exc.hint) from None
-    return Reply(briefing.title, briefing_blocks(briefing),
+    return Reply(briefing.title, briefing_blocks(briefing, req.ctx),
                  f"{briefing.title}: " + " ".join(briefing.conclusions[:3]), public=False)
 
 
@@ -86,7 +88,7 @@ def latest_month(db: sqlite_utils.Database, pid: str) -> str:
     return latest
 
 
-def briefing_blocks(b: Briefing) -> list[Any]:
+def briefing_blocks(b: Briefing, ctx: Context) -> list[Any]:
     """Conclusions, the overview chart, the action plan, and how fresh the figures are."""
     blocks: list[Any] = []
     if b.notes:
@@ -101,10 +103,20 @@ def briefing_blocks(b: Briefing) -> list[Any]:
     notes = freshness_lines(b)
     if notes:
         blocks.append(Text("*Figures*\n" + "\n".join(notes)))
-    blocks.append(Text("This is a preview: only you see it, and it is not recorded as "
-                       "published. `/csp briefing share` posts it here; `/csp <indicator>` "
-                       "shows one indicator's chart."))
+    blocks.append(Text(as_typed(preview_note(ctx), ctx)))
     return blocks
+
+
+def preview_note(ctx: Context) -> str:
+    """Who sees the preview, on this platform, and how to show it to others."""
+    chart = "`/csp <indicator>` shows one indicator's chart."
+    if ctx.platform == "slack":
+        return ("This is a preview: only you see it, and it is not recorded as published. "
+                "`/csp briefing share` posts it here; " + chart)
+    if ctx.platform == "teams" and ctx.channel:
+        return ("This is a preview, not recorded as published; it is in this thread for "
+                f"everyone here ({ask_privately(ctx)} to see one alone). " + chart)
+    return "This is a preview: it is not recorded as published. " + chart
 
 
 def actions_text(b: Briefing) -> str:

@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from data.errors import did_you_mean
 from data.partnerships import partnership_indicators
+from data.words import counted
 from handlers.glossary import SHORT, TERMS, find_term, term_words
+from handlers.platform_words import as_typed, where_answers_go
 from handlers.registry import REGISTRY, command, commands, lookup
 from handlers.reply import CspError, Reply, Table, Text
 from handlers.request import Request
@@ -17,6 +19,22 @@ from handlers.request import Request
          examples=("/csp help", "/csp help update", "/csp help indicators",
                    "/csp help significant", "/csp help terms"))
 def show_help(req: Request) -> Reply:
+    """The help, with commands as they are typed on the asker's platform."""
+    return typed_here(help_reply(req), req)
+
+
+def typed_here(reply: Reply, req: Request) -> Reply:
+    """`/csp ...` in every text and table cell as it is typed on the asker's platform."""
+    for block in reply.blocks:
+        if isinstance(block, Text):
+            block.markdown = as_typed(block.markdown, req.ctx)
+        elif isinstance(block, Table):
+            block.rows = [[as_typed(str(v), req.ctx) for v in row] for row in block.rows]
+    reply.fallback_text = as_typed(reply.fallback_text, req.ctx)
+    return reply
+
+
+def help_reply(req: Request) -> Reply:
     if req.words and req.words[0].lower() == "indicators":
         return indicators_help(req)
     if req.words and " ".join(req.words).lower() in ("terms", "words", "glossary"):
@@ -44,8 +62,8 @@ def show_help(req: Request) -> Reply:
     return Reply("CSP Bot: what you can ask", [
         Text("Ask about an indicator (`/csp burglary`, `/csp violence town centre`), two "
              "periods (`/csp burglary last month`, `/csp burglary 2024/25 vs 2023/24`) or the "
-             "partnership's plan. Answers are private; add `share` to post in the channel. "
-             "`/csp help <term>` explains a word: " + ", ".join(TERMS) + "."),
+             "partnership's plan. " + (where_answers_go(req.ctx) + " ").lstrip()
+             + "`/csp help <term>` explains a word: " + ", ".join(TERMS) + "."),
         Table(["command", "what it does"], rows)],
         "CSP Bot commands: " + ", ".join(c.name for c in commands()))
 
@@ -55,4 +73,4 @@ def indicators_help(req: Request) -> Reply:
                                                                              req.partnership)]
     return Reply("Indicators you can ask about", [
         Text("Type the id or a usual name: `/csp asb`, `/csp vehicle crime`."),
-        Table(["indicator", "name"], rows)], f"{len(rows)} indicators")
+        Table(["indicator", "name"], rows)], counted(len(rows), "indicator"))

@@ -21,6 +21,7 @@ from handlers.actions import (
     updatable,
     update_buttons,
 )
+from handlers.platform_words import as_typed
 from handlers.reply import Context, Divider, Facts, Reply, Table, Text
 from handlers.request import Settings
 
@@ -36,15 +37,16 @@ def home(ctx: Context, db: sqlite_utils.Database, settings: Settings | None = No
                 "going, who leads which priority, how the action plan is doing.\n"
                 "You are not on any partnership's list yet, so it cannot show you your actions. "
                 f"Ask your partnership's admin to add your user id (`{ctx.user}`) to the "
-                "partnership file; meanwhile you can ask in a channel the partnership has "
-                "added, e.g. `/csp help`.")
-        return Reply("CSP Bot", [Text(text)], "CSP Bot: you are not on a partnership's list yet")
+                f"partnership file (under `{ctx.platform}` in `[[people]]`); meanwhile you "
+                "can ask in a channel the partnership has added, e.g. `/csp help`.")
+        return Reply("CSP Bot", [Text(as_typed(text, ctx, channel=True))],
+                     "CSP Bot: you are not on a partnership's list yet")
     blocks: list[Any] = []
     for n, person in enumerate(people):
         if n:
             blocks.append(Divider())
         blocks += partnership_part(db, person, ctx)
-    blocks.append(Text(ASK))
+    blocks.append(Text(as_typed(ASK, ctx)))
     names = [partnership_head(db, p["partnership"])["name"] for p in people]
     return Reply(f"CSP Bot: {names[0]}" if len(names) == 1 else "CSP Bot", blocks,
                  "CSP Bot: " + "; ".join(names))

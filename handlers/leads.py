@@ -7,6 +7,7 @@ from typing import Any
 from data import plan_queries as plan
 from data.catalogue import normalise
 from data.errors import did_you_mean
+from data.words import counted
 from handlers.args import match_named
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
@@ -32,7 +33,9 @@ def show_leads(req: Request) -> Reply:
                      + ", ".join(others) + ".")
     return Reply("Who leads what", [Table(["agency", "priorities led", "actions led", "people"],
                                           rows), Text("\n".join(lines))],
-                 f"{len(active)} agencies lead priorities or actions or have people listed")
+                 f"{counted(len(active), 'agency')} "
+                 + ("leads" if len(active) == 1 else "lead")
+                 + " priorities or actions or have people listed")
 
 
 def one_agency(agency: dict[str, Any], titles: dict[str, str]) -> Reply:
@@ -46,9 +49,8 @@ def one_agency(agency: dict[str, Any], titles: dict[str, str]) -> Reply:
     people = [f"{p['name']}, {p['role']}" for p in agency["people"]]
     parts.append("*People*\n" + (bullets(people) or "- nobody listed"))
     return Reply(f"Leads: {agency['name']}", [Text("\n\n".join(parts))],
-                 f"{agency['name']}: leads {len(agency['priorities'])} priorities and "
-                 f"{len(agency['actions'])} actions".replace(" 1 priorities", " 1 priority")
-                 .replace(" 1 actions", " 1 action"))
+                 f"{agency['name']}: leads {counted(len(agency['priorities']), 'priority')} and "
+                 f"{counted(len(agency['actions']), 'action')}")
 
 
 def match_agency(agencies: list[dict[str, Any]], words: list[str]) -> dict[str, Any]:

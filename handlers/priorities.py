@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from data import plan_queries as plan
+from data.words import counted
 from handlers.registry import command
 from handlers.reply import CspError, Reply, Table, Text
 from handlers.request import Request
@@ -25,13 +26,14 @@ def list_priorities(req: Request) -> Reply:
                     ", ".join(p["indicators"]) or "-", str(p["actions"])] for p in rows])
     partnership_level = sum(1 for p in rows if not p["leads"])
     led = len(rows) - partnership_level
-    text = (f"*{len(rows)} priorities*: {led} led by agencies"
+    text = (f"*{counted(len(rows), 'priority')}*: {led} led by "
+            + ("an agency" if led == 1 else "agencies")
             + (f", {partnership_level} at partnership level" if partnership_level else "")
             + ".\n- `/csp actions <priority>` lists a priority's actions (e.g. `/csp actions "
             f"{rows[0]['id']}`)\n- `/csp leads` says who leads what\n"
             "- `/csp <indicator>` shows how an indicator is doing")
     return Reply("Priorities", [table, Text(text)],
-                 f"{len(rows)} priorities: " + "; ".join(p["name"] for p in rows))
+                 f"{counted(len(rows), 'priority')}: " + "; ".join(p["name"] for p in rows))
 
 
 def lead_text(priority: dict[str, Any]) -> str:

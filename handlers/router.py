@@ -16,6 +16,7 @@ import sqlite_utils
 from data.partnerships import partnership_ids, partnership_today
 from data.people import find_people, partnership_of_channel
 from handlers import acl
+from handlers.platform_words import ask_privately, channel_key
 from handlers.registry import lookup
 from handlers.reply import Context, CspError, Form, Reply, Text
 from handlers.request import Request, Settings  # bot/ imports Settings from here too
@@ -77,7 +78,8 @@ def find_partnership(db: sqlite_utils.Database, ctx: Context, settings: Settings
         if found is None:
             raise CspError("CSP Bot does not answer in this channel: no partnership has "
                            "added it.", "ask your partnership's admin to add the channel to "
-                           "the partnership file (slack_channels), or message CSP Bot directly.")
+                           f"the partnership file ({channel_key(ctx)}), or "
+                           f"{ask_privately(ctx)}.")
         return found, next((p for p in people if p["partnership"] == found), None)
     if not people:
         raise CspError("CSP Bot answers the people of a partnership, and you are not on any "

@@ -7,6 +7,7 @@ from typing import Any
 from data.errors import DataError
 from data.overview import partnership_status
 from data.partnership_sections import STATUSES
+from data.words import counted
 from handlers.registry import command
 from handlers.reply import CspError, Facts, Reply, Table, Text
 from handlers.request import Request
@@ -51,7 +52,8 @@ def figure_rows(areas: list[dict[str, Any]]) -> list[list[str]]:
         police = area["police_uk"]
         if police["months"]:
             rows.append([area["name"], "police.uk",
-                         f"{police['months']} months, {police['lsoas_with_data']} LSOAs",
+                         f"{counted(police['months'], 'month')}, "
+                         f"{counted(police['lsoas_with_data'], 'LSOA')}",
                          police["first"], police["latest"]])
         by_source: dict[str, list[dict[str, Any]]] = {}
         for row in area["local"]:

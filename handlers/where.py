@@ -15,6 +15,7 @@ from data.catalogue import BY_SLUG
 from data.contributions import Contributions, Part, contributions
 from data.errors import DataError
 from data.partnerships import area_condition, area_names
+from data.words import counted
 from handlers.args import match_area, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Button, CspError, Facts, Reply, Table, Text
@@ -129,7 +130,7 @@ def describe(found: Contributions, name: str) -> str:
     before; Charnwood 007 gave 41 of it (28%)." """
     w = found.window
     against = ("the 12 months before" if w.matched == 12 else
-               f"the same {w.matched} months a year before")
+               f"the same {counted(w.matched, 'month')} a year before")
     span = f"{w.current[0]}..{w.current[-1]}"
     if found.change == 0:
         return (f"{name} was unchanged at {found.count_now:,} in {found.area_name}, {span} "

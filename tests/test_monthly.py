@@ -126,7 +126,7 @@ def test_fewer_than_24_months_says_so(tmp_path: Path) -> None:
     db, last = thin_store(tmp_path, 20)
     briefing = build_monthly(db, "thin", last)
     thefts = next(s for s in briefing.sections if s.indicator == "local-thefts")
-    assert thefts.sentence == ("Local thefts has too few months of figures to judge a change "
+    assert thefts.sentence == ("Local thefts have too few months of figures to judge a change "
                                "yet (24 are needed).")
     assert "significantly" not in " ".join(briefing.conclusions)
 

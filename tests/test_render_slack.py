@@ -314,7 +314,7 @@ def test_modal_mapping_and_limits() -> None:
     View(**view).validate_json()
     assert view["type"] == "modal"
     assert view["callback_id"] == "update_action"
-    assert view["title"]["text"] == "Update action 4.6.2: re…"
+    assert view["title"]["text"] == "Update action 4.6.2…"  # cut at a space, not mid-word
     assert len(view["title"]["text"]) <= 24 and len(view["submit"]["text"]) <= 24
     assert view["close"]["text"] == "Cancel"
     intro, status, current, note, owner = view["blocks"]

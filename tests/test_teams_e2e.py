@@ -282,7 +282,13 @@ def test_installed_by_a_member_the_conversation_is_not_subscribed(bot: Bot) -> N
                     type="conversationUpdate", membersAdded=[BOT])
     assert bot.send(body)[0] == 200
     welcome = bot.connector.wait_for(lambda: bot.connector.cards(OTHER_CHANNEL))
-    assert "a partnership admin can type" in card_text(welcome[0])
+    text = card_text(welcome[0])
+    assert "A partnership admin can type" in text and "personal chat" in text
+    assert "@CSP Bot burglary" not in text  # no invitation to a question refused here
+    refusal = card_text(bot.ask("burglary", mention=True, user=MEMBER,
+                                conversation=OTHER_CHANNEL, kind="channel"))
+    assert "does not answer in this channel" in refusal
+    assert "teams" in refusal and "slack" not in refusal.lower() and "personal chat" in refusal
     assert bot.db_count("SELECT COUNT(*) FROM subscriptions WHERE channel = ?",
                         (OTHER_CHANNEL,)) == 0
     removed = activity(bot.connector, user=MEMBER, conversation=OTHER_CHANNEL, kind="channel",

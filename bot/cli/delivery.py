@@ -28,6 +28,7 @@ from data.errors import DataError
 from data.held import require_held
 from data.partnerships import resolve_partnership
 from data.subscriptions import active
+from data.words import counted
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 WORKERS = 10
@@ -132,9 +133,10 @@ def _line(result: DeliveryResult) -> str:
         resumed = (f", {len(result.skipped_parts)} were posted before"
                    if result.skipped_parts else "")
         again = f" (generation {result.generation})" if result.generation > 1 else ""
-        return f"{where}: delivered{again}: {len(result.posted_parts)} parts posted{resumed}."
-    return (f"{where}: failed ({result.error}) after {len(result.posted_parts)} parts; the "
-            "next run resumes where it stopped.")
+        parts = counted(len(result.posted_parts), "part")
+        return f"{where}: delivered{again}: {parts} posted{resumed}."
+    return (f"{where}: failed ({result.error}) after "
+            f"{counted(len(result.posted_parts), 'part')}; the next run resumes where it stopped.")
 
 
 def _when(stamp: str | None) -> str:

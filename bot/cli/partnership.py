@@ -49,8 +49,15 @@ def list_command(config: Config) -> None:
 
 
 @click.command()
+@click.option("--teams-user", metavar="ID", help="A Teams user id (the Agents Playground's "
+              "user: its welcome shows it) to ask as the demo's admin.")
+@click.option("--slack-user", metavar="ID", help="A Slack user id to ask as the demo's admin.")
 @click.pass_obj
-def demo(config: Config) -> None:
+def demo(config: Config, teams_user: str | None, slack_user: str | None) -> None:
     """Load the demo: the Kettering partnership and its illustrative figures (2005-2010)."""
-    show_p.demo_report(load_demo(open_store(config)))
+    show_p.demo_report(load_demo(open_store(config), teams_user, slack_user))
+    for platform, user in (("Teams", teams_user), ("Slack", slack_user)):
+        if user:
+            show_p.out.print(f"{platform} user {user} asks as the demo's admin "
+                             "(Alex Example), on the demo's date.")
 

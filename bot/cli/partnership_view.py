@@ -11,6 +11,7 @@ from data.demo import DemoReport
 from data.loaders import LoadResult
 from data.lsoa_lookup import LookupReport
 from data.partnership import LoadReport
+from data.words import counted
 
 
 def partnership_report(report: LoadReport) -> None:
@@ -78,7 +79,8 @@ def demo_report(report: DemoReport) -> None:
 def partnership_status(result: dict[str, Any]) -> None:
     out.print(f"{result['name']} ({result['id']})" + (f", formerly {result['formerly']}"
                                                       if result["formerly"] else ""))
-    out.print(f"Loaded {result['loaded_at']} from {result['file']}; {result['people']} people")
+    out.print(f"Loaded {result['loaded_at']} from {result['file']}; "
+              f"{counted(result['people'], 'person')}")
     if result.get("as_of"):
         out.print(f"Takes {result['as_of']} as today (as_of: a demonstration or training copy)")
     answers = result.get("answers")
@@ -95,8 +97,9 @@ def partnership_status(result: dict[str, Any]) -> None:
         police = area["police_uk"]
         out.print(f"\nArea {area['id']}: {area['name']} ({area['kind']})")
         if police["months"]:
-            out.print(f"  police.uk: {police['months']} months, {police['first']} to "
-                      f"{police['latest']}, {police['lsoas_with_data']} LSOAs with crimes")
+            out.print(f"  police.uk: {counted(police['months'], 'month')}, {police['first']} to "
+                      f"{police['latest']}, {counted(police['lsoas_with_data'], 'LSOA')} "
+                      "with crimes")
         else:
             out.print("  police.uk: none yet")
         if area["local"]:

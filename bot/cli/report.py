@@ -24,6 +24,7 @@ from bot.config import Setting
 from data.policeuk import IngestReport
 from data.queries import as_ranges
 from data.sources import Source
+from data.words import counted
 
 
 class PlainConsole(Console):
@@ -95,7 +96,7 @@ def status(result: dict, db_path: str) -> None:  # type: ignore[type-arg]
     for p in result.get("partnerships", []):
         local = (f"{p['local_values']:,} local monthly values to {p['latest_local']}"
                  if p["local_values"] else "no local values")
-        out.print(f"Partnership {p['id']}: {p['name']} ({p['areas']} areas, {local}); "
+        out.print(f"Partnership {p['id']}: {p['name']} ({counted(p['areas'], 'area')}, {local}); "
                   f"`cspbot status --partnership {p['id']}` for more")
     if not result["forces"]:
         out.print("The store holds no police.uk data yet. Import some with:\n"

@@ -20,6 +20,7 @@ from bot.delivery.deliver import deliver
 from bot.services import Services, reply_to
 from bot.slack.send import send_reply
 from data.subscriptions import active
+from data.words import counted
 from handlers.reply import Context, Reply, SendBriefing, Text
 
 log = logging.getLogger("cspbot")
@@ -83,5 +84,5 @@ def describe(result: Any) -> str:
     if state == "delivered" and not posted:
         return "already delivered; nothing posted again (add `force REASON` to resend)"
     if state == "delivered":
-        return f"delivered ({len(posted)} parts posted)"
+        return f"delivered ({counted(len(posted), 'part')} posted)"
     return f"{state}: {getattr(result, 'error', '') or 'see /csp deliveries'}"

@@ -6,7 +6,7 @@ button and form labels) goes through `escape_slack`: '&', '<' and '>' become ent
 message. The handlers' markdown subset (*bold*, _italic_, `code`) is formatting and is kept.
 
 Limits count the characters Slack receives, that is after escaping; `fit` and `split` never cut
-an entity such as '&amp;' in two.
+an entity such as '&amp;' in two, and cut at a space rather than inside a word when they can.
 """
 
 from __future__ import annotations
@@ -33,7 +33,14 @@ def fit(text: str, limit: int) -> str:
             break
         out.append(piece)
         size += len(piece)
-    return "".join(out).rstrip() + ELLIPSIS
+    kept = len(out)
+    if kept < len(text) and not text[kept].isspace():  # inside a word: back to its start
+        space = max((n for n in range(kept) if text[n].isspace()), default=-1)
+        if space > kept // 2:
+            out = out[:space]
+    while out and out[-1] in (" ", ",", ";", ":"):  # (an entity is one piece, never split)
+        out.pop()
+    return "".join(out) + ELLIPSIS
 
 
 def split(escaped: str, limit: int) -> list[str]:

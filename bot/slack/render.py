@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import count
 from typing import Any
@@ -43,6 +43,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.slack.escape import escape_slack, fit, split
+from bot.slack.table import table_sections
 from handlers.reply import (
     Actions,
     Chart,
@@ -70,10 +71,7 @@ OPTIONS_PER_SELECT = 100
 MODAL_TITLE_CHARS = 24
 LABEL_CHARS = 2000
 METADATA_CHARS = 3000
-CELL_CHARS = 40  # a table cell longer than this is cut with '…'
-LINE_CHARS = 300  # and so is a table line (counted escaped)
 MORE_TEXT = "_… more than Slack shows in one message: ask for less at a time, or `/csp briefing`._"
-_NUMBER = re.compile(r"^[-+−]?[\d,.]+%?$")
 
 
 @dataclass
@@ -119,7 +117,8 @@ def _blocks(reply: Reply, limit: int, more_text: str, chart_lines: bool) -> list
             out.extend(_facts(block))
         elif isinstance(block, Table):
             later = 1 if index < len(reply.blocks) - 1 else 0
-            out.extend(_table(block, max(1, limit - len(out) - later)))
+            out.extend(_section(text) for text in table_sections(
+                block, max(1, limit - len(out) - later), SECTION_CHARS))
         elif isinstance(block, Divider):
             out.append(DividerBlock())
         elif isinstance(block, Actions):
@@ -151,53 +150,6 @@ def _facts(facts: Facts) -> list[Block]:
     return [SectionBlock(fields=[MarkdownTextObject(text=cell, verbatim=True)
                                  for cell in cells[start:start + FIELDS_PER_SECTION]])
             for start in range(0, len(cells), FIELDS_PER_SECTION)]
-
-
-def _table(table: Table, budget: int) -> list[Block]:
-    """The table as monospaced code blocks, its header repeated in each section, cut to
-    `budget` sections with a note of how many rows are shown."""
-    lines = _aligned([table.headers, *table.rows])
-    head = lines[:2] if table.headers else []
-    body = lines[2:] if table.headers else lines
-    room = SECTION_CHARS - 80  # the fences and the "(first N rows of M)" note
-    chunks: list[list[str]] = [[]]
-    size = sum(len(line) + 1 for line in head)
-    for line in body:
-        if chunks[-1] and size + len(line) + 1 > room:
-            chunks.append([])
-            size = sum(len(line) + 1 for line in head)
-        chunks[-1].append(line)
-        size += len(line) + 1
-    shown = chunks[:budget]
-    texts = ["```\n" + "\n".join(head + chunk) + "\n```" for chunk in shown]
-    rows = sum(len(chunk) for chunk in shown)
-    if not table.rows:
-        texts[-1] += "\n_(no rows)_"
-    elif rows < len(table.rows):
-        texts[-1] += f"\n_(first {rows} rows of {len(table.rows)})_"
-    return [_section(text) for text in texts]
-
-
-def _aligned(rows: Sequence[Sequence[object]]) -> list[str]:
-    """Escaped lines with columns padded to width (numbers to the right); header underlined."""
-    cells = [[_cell(value) for value in row] for row in rows]
-    columns = max((len(row) for row in cells), default=0)
-    cells = [row + [""] * (columns - len(row)) for row in cells]
-    widths = [max((len(row[c]) for row in cells), default=0) for c in range(columns)]
-    numeric = [all(_NUMBER.match(row[c]) for row in cells[1:] if row[c]) for c in range(columns)]
-    lines = []
-    for row in cells:
-        padded = [value.rjust(widths[c]) if numeric[c] else value.ljust(widths[c])
-                  for c, value in enumerate(row)]
-        lines.append(fit("  ".join(padded).rstrip(), LINE_CHARS))
-    if rows and rows[0]:
-        lines.insert(1, fit("  ".join("-" * width for width in widths), LINE_CHARS))
-    return lines
-
-
-def _cell(value: object) -> str:
-    text = " ".join(str(value).split()).replace("`", "'")  # one line; no fence inside a fence
-    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
 
 
 def _actions(actions: Actions, numbers: count[int]) -> list[Block]:

@@ -7,7 +7,8 @@ installation and refreshed by every message, for posting later without a message
 Added: the conversation reference is stored (data/teams_refs.py). In a team or group chat,
 the conversation becomes a subscription target of the monthly briefing (default schedule) when
 a partnership file lists it (teams_channels) or a partnership's admin added the bot; otherwise
-the welcome says an admin can `subscribe`. An existing subscription keeps its schedule. In a
+the welcome says an admin can `subscribe`, and
+asks nothing there that would be refused. An existing subscription keeps its schedule. In a
 personal chat the welcome is the asker's home (handlers/home.py). Removed: the reference is
 marked inactive and the conversation's subscriptions stop.
 """
@@ -43,10 +44,12 @@ def installed(services: Services, where: dict[str, Any], installer: str | None,
     admins = [p for p in (find_people(db, "teams", installer) if installer else [])
               if p["role"] == "admin"]
     pid = listed or (admins[0]["partnership"] if admins else None)
-    if pid is None:
-        text = ("CSP Bot has been added here. To get the partnership's monthly briefing in "
-                "this conversation, a partnership admin can type `@CSP Bot subscribe` (or list "
-                "the conversation under teams_channels in the partnership file). " + ASK)
+    if pid is None:  # it would refuse questions here: the welcome does not invite them
+        text = ("CSP Bot has been added here, but no partnership answers in this conversation "
+                "yet. A partnership admin can type `@CSP Bot subscribe` here to get the "
+                "monthly briefing and answers in it (or list the conversation under "
+                "`teams_channels` in the partnership file). Until then, ask in your personal "
+                "chat with CSP Bot: type `help` there.")
         return Reply("Welcome to CSP Bot", [Text(text)], "CSP Bot has been added")
     current = subscriptions.find(db, "teams", conversation)
     if current and current["active"] and current["partnership"] == pid:

@@ -16,8 +16,10 @@ as a last resort replaced by a one-line note. Text and tables are cut before cha
 
 Text from users and files goes into TextBlocks, whose markdown is a small subset; link syntax
 (`[x](url)`, `[x][ref]` with `[ref]: url`, `<http://x>`) is broken up by a zero-width space so no
-link can be smuggled in. The handlers' *bold* becomes **bold**,
-`code` loses its backticks (cards have no inline code).
+link can be smuggled in; a '<' that would open a tag gets one too, so placeholders such as
+`<indicator>` show as typed. The handlers' *bold* becomes **bold**, `code` loses its backticks
+(cards have no inline code). A table cell or fact is literal (`literal`): '-' alone, '1.' or
+'#' at its start stay text, not a list or a heading. Nothing is cut mid-word (`fit`).
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ MAX_CARD_BYTES = MAX_MESSAGE_BYTES - 2_000  # room for the activity around the c
 BUTTONS_PER_SET = 5  # Teams shows at most 6 actions in a row
 TABLE_ROWS = 40
 TEXT_CHARS = 6_000  # one TextBlock
-CELL_CHARS = 60
+CELL_CHARS = 400  # a cell wraps; one longer than this is cut at a space
 BUTTON = "csp_button"  # in a command button's data (sent back as a message's value)
 DATA_URI = "data:image/png;base64,"
 MIN_CHART_WIDTH = 400  # pixels: a chart shrunk below this is unreadable, so it becomes a note
@@ -71,6 +73,7 @@ _BOLD = re.compile(r"(?<![\w*])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![\w*])")
 _CODE = re.compile(r"`([^`\n]*)`")
 _BULLET = re.compile(r"^\s*[-•] ")
 _NUMBER = re.compile(r"^[-+−]?\d[\d,]*(\.\d+)?%?$")
+_BLOCK_START = re.compile(r"(?m)^(\s*)([-+*•]|\d+[.)]|#{1,6}|>)(?=\s|$)")
 _LINK_PARTS = re.compile(r"(\](?=[(\[:])|<(?=[A-Za-z/!?]))")
 
 
@@ -97,8 +100,22 @@ def defang(text: str) -> str:
 
 
 def fit(text: str, limit: int) -> str:
+    """The text, or its first words within `limit` characters and '…' (a word is cut only when
+    it is longer than half the limit)."""
     text = str(text)
-    return text if len(text) <= limit else text[: max(0, limit - 1)].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = max(0, limit - 1)
+    if not text[cut].isspace():
+        space = text.rfind(" ", 0, cut)
+        cut = space if space > cut // 2 else cut
+    return text[:cut].rstrip(" ,;:") + "…"
+
+
+def literal(text: str) -> str:
+    """A cell or fact as typed: a zero-width space before what markdown would read as a list,
+    a heading or a quote at the start of a line ('-' alone shows as a bullet in Teams)."""
+    return _BLOCK_START.sub("\\1\u200b\\2", text)
 
 
 def card_json(card: AdaptiveCard) -> dict[str, Any]:
@@ -165,8 +182,8 @@ def _body(reply: Reply, rows: int, chars: int) -> tuple[list[CardElement], list[
         if isinstance(block, Text) and block.markdown.strip():
             body.append(TextBlock(text=to_markdown(block.markdown, chars), wrap=True))
         elif isinstance(block, Facts) and block.items:
-            body.append(FactSet(facts=[Fact(title=to_markdown(label, 200),
-                                            value=to_markdown(value, 2_000) or "–")
+            body.append(FactSet(facts=[Fact(title=to_markdown(literal(label), 200),
+                                            value=to_markdown(literal(value), 2_000) or "–")
                                        for label, value in block.items]))
         elif isinstance(block, Table):
             body.extend(_table(block, rows))
@@ -194,13 +211,15 @@ def _table(table: Table, max_rows: int) -> list[CardElement]:
     cells = [row + [""] * (columns - len(row)) for row in cells]
     numeric = [all(_NUMBER.match(row[c]) for row in cells if row[c]) and any(
         row[c] for row in cells) for c in range(columns)]
-    weights = [min(30, max(3, len(head[c]), *(len(row[c]) for row in cells[:max_rows])))
+    # a short column gets room for its longest cell and a margin, so that 'complete' or
+    # '2011-03-31' is not broken inside the word; long text shares the rest and wraps
+    weights = [min(24, 2 + max(3, len(head[c]), *(len(row[c]) for row in cells[:max_rows])))
                for c in range(columns)]
     shown = cells[:max_rows]
 
     def line(values: Sequence[str], bold: bool) -> ColumnSet:
         return ColumnSet(spacing="Small", columns=[Column(width=weights[c], items=[TextBlock(
-            text=to_markdown(values[c], 200) or " ", wrap=True, size="Small",
+            text=to_markdown(literal(values[c]), CELL_CHARS) or " ", wrap=True, size="Small",
             weight="Bolder" if bold else None,
             horizontal_alignment="Right" if numeric[c] else None)]) for c in range(columns)])
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 from bot.setting_kinds import (
     FLAG,
+    HTTPS_BASE,
     MOMENT,
     TEXT,
     URL_PREFIXES,
@@ -147,6 +148,13 @@ class Config:
         "Largest request body (bytes; default 1 MB) that `/slack/events` and `/api/messages` "
         "take; a larger one is refused (413) before it is read. Slack's and Teams' own "
         "requests are a few kilobytes.")
+    public_url: str = _setting(
+        "CSP_PUBLIC_URL", "", HTTPS_BASE,
+        "The https:// address at which people reach the bot's web server (`cspbot run --http`, "
+        "e.g. `https://csp.example.org`). Set, the bot serves each briefing's printable board "
+        "paper at `/papers/<partnership>/<YYYY-MM>/<token>` (the token is an HMAC of the "
+        "partnership and month, keyed from `CLIENT_SECRET`, else `SLACK_SIGNING_SECRET`) and "
+        "the Teams headline links to it. Empty: no link.")
     briefing_max_wait_days: float = _setting(
         "CSP_BRIEFING_MAX_WAIT_DAYS", "10", number("a number of days (0 or more)", 0),
         "Days a scheduled briefing waits for its month's figures (telling the admins once, "

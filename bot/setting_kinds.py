@@ -43,11 +43,21 @@ def _moment(text: str) -> datetime | None:
     value = datetime.fromisoformat(text.strip())
     return value if value.tzinfo is not None else value.replace(tzinfo=LONDON)
 
+def _https_base(text: str) -> str:
+    """An https:// address with a host, without its trailing '/'; empty stays empty."""
+    url = text.strip().rstrip("/")
+    if url and (not url.startswith("https://") or len(url) == len("https://")
+                or any(c in url for c in " ?#")):
+        raise ValueError(text)
+    return url
+
 TEXT: Kind[str] = Kind("text", str)
 FLAG: Kind[bool] = Kind("true or false", _flag)  # the one reading of every true/false setting
 URL_PREFIXES: Kind[tuple[str, ...]] = Kind(
     "comma-separated URL prefixes",
     lambda text: tuple(u.strip() for u in text.split(",") if u.strip()))
+HTTPS_BASE: Kind[str] = Kind("an https:// address, e.g. https://csp.example.org (or empty)",
+                             _https_base)
 MOMENT: Kind[datetime | None] = Kind(
     "an ISO 8601 date, or date and time, such as 2026-12-05T10:00 (or empty)", _moment)
 

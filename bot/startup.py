@@ -22,6 +22,7 @@ from bot.answers.workers import AnswerWorkers, start_answer_workers
 from bot.config import Config
 from bot.delivery.deliver import deliver
 from bot.delivery.effects import slack_effects, teams_effects
+from bot.delivery.paper_page import paper_pages
 from bot.lives import Life
 from bot.scheduler.scheduler import BriefingScheduler
 from bot.services import Services
@@ -100,11 +101,13 @@ def serve_http(services: Services, platforms: tuple[str, ...], http_port: int,
     config = services.config
     slack = slack_app(services, workers, life) if "slack" in platforms else None
     teams = TeamsBot(services, effects=teams_effects(services)) if "teams" in platforms else None
-    paths = [p for p, on in (("/slack/events", slack), ("/api/messages", teams)) if on]
+    paths = [p for p, on in (("/slack/events", slack), ("/api/messages", teams),
+                             ("/papers", config.public_url)) if on]
     log.warning("CSP Bot serving %s on http://%s:%d", " and ".join(paths), config.http_host,
                 http_port)
     web = build_web_app(slack, teams, slack_signing_secret=config.slack_signing_secret,
-                        max_body=config.http_max_body)
+                        max_body=config.http_max_body,
+                        papers=paper_pages(services) if config.public_url else None)
     uvicorn.run(web, host=config.http_host, port=http_port, log_level="warning")
 
 

@@ -1,5 +1,7 @@
 """One ASGI web app (FastAPI, served by uvicorn): Slack at /slack/events, Teams at
-/api/messages, health at /healthz.
+/api/messages, health at /healthz and, with CSP_PUBLIC_URL set, the printable board papers at
+/papers/<partnership>/<YYYY-MM>/<token> (bot/paper_link.py; the page from what bot/startup.py
+hands in, read-only; 404 for a token that is not the bot's).
 
 What comes from outside is checked here before anything parses it. A body over the limit
 (CSP_HTTP_MAX_BODY_BYTES) gets 413 before it is read whole: at once when its Content-Length
@@ -23,11 +25,11 @@ import hmac
 import logging
 import re
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from slack_bolt import App
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from slack_bolt.error import BoltError
@@ -40,6 +42,11 @@ log = logging.getLogger("cspbot.web")
 MAX_BODY = 1024 * 1024  # CSP_HTTP_MAX_BODY_BYTES' default
 SLACK_MAX_AGE_S = 5 * 60  # Slack's rule: a request signed longer ago than this is refused
 _TIMESTAMP = re.compile(r"[0-9]{1,12}")
+# a paper is self-contained (inline CSS, data: images, no script); its address is its key
+PAPER_HEADERS = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer",
+                 "X-Robots-Tag": "noindex", "X-Content-Type-Options": "nosniff",
+                 "Content-Security-Policy": "default-src 'none'; img-src data:; "
+                                            "style-src 'unsafe-inline'"}
 
 
 class ActivityHandler(Protocol):
@@ -58,9 +65,11 @@ class _Refused(Exception):
 
 
 def build_web_app(slack: App | None, teams: ActivityHandler | None = None, *,
-                  slack_signing_secret: str = "", max_body: int = MAX_BODY) -> FastAPI:
+                  slack_signing_secret: str = "", max_body: int = MAX_BODY,
+                  papers: Callable[[str, str, str], str | None] | None = None) -> FastAPI:
     """The web app for the chats given; Slack's requests are verified with its signing
-    secret, which `slack` needs."""
+    secret, which `slack` needs. `papers` (partnership, month, token) gives a paper's HTML, or
+    None for 404 (bot/delivery/paper_page.py)."""
     if slack is not None and not slack_signing_secret:
         raise ValueError("serving Slack needs its signing secret")
     web = FastAPI(title="CSP Bot", docs_url=None, redoc_url=None, openapi_url=None)
@@ -122,6 +131,14 @@ def build_web_app(slack: App | None, teams: ActivityHandler | None = None, *,
             if answer is None:
                 return Response(status_code=status)
             return JSONResponse(answer, status_code=status)
+
+    if papers is not None:
+        @web.get("/papers/{partnership}/{month}/{token}")
+        async def paper(partnership: str, month: str, token: str) -> Response:
+            html = await run_in_threadpool(papers, partnership, month, token)
+            if html is None:
+                return JSONResponse({"error": "not found"}, 404)
+            return HTMLResponse(html, headers=PAPER_HEADERS)
 
     return web
 

@@ -43,6 +43,15 @@ class Document:
 
 
 @dataclass
+class Link:
+    """An address to open, e.g. the printable board paper on the bot's web server: a button
+    that opens it (Teams: Action.OpenUrl). The address is the bot's own, never a user's."""
+
+    url: str
+    label: str
+
+
+@dataclass
 class Table:
     headers: list[str]
     rows: list[list[str]]
@@ -68,7 +77,7 @@ class Actions:
     buttons: list[Button]
 
 
-Block = Text | Facts | Chart | Table | Divider | Actions | Document
+Block = Text | Facts | Chart | Table | Divider | Actions | Document | Link
 
 
 @dataclass

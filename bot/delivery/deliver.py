@@ -36,6 +36,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackClientError
 
 from bot.delivery.parts import Part, briefing_parts, late_note
+from bot.paper_link import paper_url
 from bot.services import Services
 from bot.slack.notices import alert_failure, notify_waiting
 from bot.slack.posting import (
@@ -114,7 +115,9 @@ def deliver(services: Services, client: WebClient, subscription_id: int, period:
             built = briefing or monthly_briefing(services, sub["partnership"], period)
             note = (late_note(row["first_due"] or first_due, sub["time_zone"] or "Europe/London")
                     if late or row["late"] else None)
-            parts = briefing_parts(built, note, missing_note, paper=sub["platform"] == "slack")
+            slack = sub["platform"] == "slack"
+            link = None if slack else paper_url(services.config, sub["partnership"], period)
+            parts = briefing_parts(built, note, missing_note, paper=slack, paper_url=link)
             _post_parts(post, db, row["id"], parts, result)
         except Exception as exc:  # every failure is recorded, alerted once and retried later
             _failed(services, client, sub, period, row["id"], result, exc, pacer, sleep)

@@ -5,7 +5,9 @@
                        table: briefings/glance.py) and the action plan's counts
     paper              the printable board paper (bot/paper/, HTML for A4) as a file in the
                        headline's thread: where the platform takes an upload (Slack; a Teams
-                       channel takes none from a bot, so there it is left out)
+                       channel takes none from a bot, so there the headline links to the paper
+                       on the bot's web server instead, when CSP_PUBLIC_URL is set:
+                       bot/paper_link.py)
     chart:overview     the overview chart, uploaded (files_upload_v2) in the headline's thread
     chart:<section>    one chart per section, keyed by the section's key ("burglary@kettering")
     details            a thread message: each section's sentence and key facts, the freshness of
@@ -29,7 +31,7 @@ from bot.paper.page import render_paper
 from briefings.glance import GLANCE_HEADERS, GLANCE_NOTE, glance_cells, glance_rows
 from briefings.months import month_name
 from handlers.briefing import freshness_lines
-from handlers.reply import Block, Chart, Document, Facts, Reply, Table, Text
+from handlers.reply import Block, Chart, Document, Facts, Link, Reply, Table, Text
 
 if TYPE_CHECKING:  # (importing briefings.monthly would load the statistics and matplotlib)
     from briefings.model import Briefing, Section
@@ -60,10 +62,11 @@ def chart_of(reply: Reply) -> Chart | None:
 
 
 def briefing_parts(briefing: Briefing, late_note: str | None = None,
-                   missing_note: str | None = None, paper: bool = True) -> list[Part]:
-    """Headline, the paper (when `paper`), one part per chart (overview first), details: the
-    order they are posted."""
-    parts = [Part("headline", headline(briefing, late_note, missing_note, paper))]
+                   missing_note: str | None = None, paper: bool = True,
+                   paper_url: str | None = None) -> list[Part]:
+    """Headline (linking to `paper_url` when given), the paper (when `paper`), one part per
+    chart (overview first), details: the order they are posted."""
+    parts = [Part("headline", headline(briefing, late_note, missing_note, paper, paper_url))]
     if paper:
         parts.append(paper_part(briefing))
     if briefing.overview is not None:
@@ -121,7 +124,8 @@ def late_note(first_due: str | None, time_zone: str = "Europe/London") -> str:
 
 
 def headline(b: Briefing, late_note: str | None = None,
-             missing_note: str | None = None, paper: bool = False) -> Reply:
+             missing_note: str | None = None, paper: bool = False,
+             paper_url: str | None = None) -> Reply:
     blocks: list[Block] = []
     notes = [*b.notes, *(n for n in (late_note, missing_note) if n)]
     if notes:
@@ -134,6 +138,8 @@ def headline(b: Briefing, late_note: str | None = None,
                    Text(f"_{GLANCE_NOTE}_")]
     blocks.append(Text(f"*Action plan*: {status_text(b.actions.status_counts)}"
                        + (f" {len(b.actions.overdue)} overdue." if b.actions.overdue else "")))
+    if paper_url:
+        blocks.append(Link(paper_url, "Printable paper"))
     blocks.append(Text("_The printable board paper, the charts and the details are in the "
                        "thread._" if paper else "_The charts and the details are in the "
                        "thread._"))

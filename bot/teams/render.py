@@ -7,6 +7,7 @@ title -> heading TextBlock; Text -> TextBlock (markdown); Facts -> FactSet; Tabl
 ColumnSet per row (numbers right-aligned; at most TABLE_ROWS rows, then a note); Divider -> a
 separator on the next element; Actions -> Action.Submit buttons that open a dialog (task/fetch),
 or, for a button that asks a command ("Where?"), send {"csp_button": id, "value": value} back;
+Link -> an Action.OpenUrl button (the paper on the bot's web server);
 Chart -> its title and an Image whose url is a data: URI of the PNG, with its alt text.
 
 Size: Teams refuses messages over about 100 KB and advises staying under 80 KB, so a card is
@@ -41,6 +42,7 @@ from microsoft_teams.cards import (
     Fact,
     FactSet,
     Image,
+    OpenUrlAction,
     SubmitAction,
     TeamsCardProperties,
     TeamsImageProperties,
@@ -53,6 +55,7 @@ from handlers.reply import (
     Chart,
     Divider,
     Facts,
+    Link,
     Reply,
     Table,
     Text,
@@ -189,6 +192,9 @@ def _body(reply: Reply, rows: int, chars: int) -> tuple[list[CardElement], list[
             body.extend(_table(block, rows))
         elif isinstance(block, Actions) and block.buttons:
             body.extend(_buttons(block.buttons))
+        elif isinstance(block, Link):  # the bot's own address (the paper's), as a button
+            body.append(ActionSet(actions=[OpenUrlAction(url=block.url,
+                                                         title=fit(block.label, 60))]))
         elif isinstance(block, Chart):
             if block.title:
                 body.append(TextBlock(text=to_markdown(block.title, 300), weight="Bolder",

@@ -15,6 +15,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from fakes.demo_store import copy_store
 
 from bot.paper.actions import readable_date, who_and_how
 from bot.paper.page import render_paper
@@ -23,7 +24,6 @@ from briefings.model import Briefing
 from briefings.monthly import build_monthly
 from data.audit_trail import Author, record
 from data.db import open_db
-from tests.fakes.demo_store import copy_store
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 PDFTOTEXT = shutil.which("pdftotext")

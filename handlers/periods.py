@@ -8,8 +8,10 @@ understood ("Taking this as: ..."), since the words were read as periods.
 
 from __future__ import annotations
 
+from briefings.narrative import plain_band
 from briefings.two_periods import Asked, NoFigures, TwoPeriods, compare_two
 from data.errors import DataError
+from data.words import is_plural_name
 from handlers.args import read_subject, related_indicators
 from handlers.reply import CspError, Facts, Reply, Text
 from handlers.request import Request
@@ -62,7 +64,11 @@ def reply_of(result: TwoPeriods, suppress_below: int) -> Reply:
         pct = f"{change.count_current - change.count_previous:+,}, {change.pct_change:+.1f}%"
     verdict = "significant" if change.significant else "not significant"
     band = change.band.split(",")[0]
-    sentence = (f"{result.subject} is {band} in {now.label} against {before.label}: "
+    if not hidden:  # a fall that is not significant is given with its size, never "slight"
+        band = plain_band({"significant": change.significant,
+                           "pct_change": change.pct_change}, band)
+    verb = "are" if is_plural_name(result.subject) else "is"
+    sentence = (f"{result.subject} {verb} {band} in {now.label} against {before.label}: "
                 f"{show(change.count_current)} against {show(change.count_previous)} "
                 f"({pct}; {verdict}, {p_text(change.p_value)}).")
     tests = ("the exact test on the two counts" if len(result.current) == 1 else

@@ -15,14 +15,17 @@ from dataclasses import dataclass, field
 
 import sqlite_utils
 
-from data.catalogue import POLICE_TYPES
-from data.coverage import IncompleteMonth, held_months, home_forces, incomplete_months
+from data.coverage import (
+    ALL_ROWS,
+    XMR_LIMIT,
+    IncompleteMonth,
+    held_months,
+    home_forces,
+    stored_incomplete_months,
+)
 from data.kept import kept
 from data.partnerships import area_condition
 from data.queries import police_series
-
-XMR_LIMIT = 2.66
-ALL_ROWS = " + ".join(f'"{i.slug}"' for i in POLICE_TYPES)
 
 
 @dataclass
@@ -46,7 +49,7 @@ def _work_out(db: sqlite_utils.Database, pid: str, area: str) -> AreaCoverage:
     held = held_months(db, pid, forces)
     if not held:
         return AreaCoverage(forces, [])
-    incomplete = {i.month: i for force in forces for i in incomplete_months(db, force)}
+    incomplete = {i.month: i for force in forces for i in stored_incomplete_months(db, force)}
     candidates = [incomplete[m] for m in held if m in incomplete]
     if not candidates:
         return AreaCoverage(forces, held)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import sqlite_utils
 
-from data.catalogue import BY_SLUG, CATALOGUE, POLICE_TYPES, resolve_indicator
-from data.coverage import HOME_SHARE
+from data.catalogue import BY_SLUG, CATALOGUE, resolve_indicator
+from data.coverage import ALL_ROWS, HOME_SHARE, held_months
 from data.held_series import held_police_series
 from data.partnerships import (
     partnership_indicators,
@@ -95,16 +95,12 @@ def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None
 
 
 def _local_authority_months(db: sqlite_utils.Database, la: str) -> list[str]:
+    """The months held for a local authority: every force placing at least 10 % of its rows
+    (per month of that force's files) has its file in."""
     per_force = dict(db.execute(
-        "SELECT c.force, SUM(1.0 * (" + " + ".join(f'c."{i.slug}"' for i in POLICE_TYPES) + ")) / "
-        "(SELECT COUNT(*) FROM police_months m WHERE m.force = c.force) FROM police_counts c "
-        "WHERE c.local_authority = ? GROUP BY c.force", (la,)))
+        f"SELECT c.force, 1.0 * SUM({ALL_ROWS}) / (SELECT COUNT(*) FROM police_months m "
+        "WHERE m.force = c.force) FROM police_counts c WHERE c.local_authority = ? "
+        "GROUP BY c.force", (la,)))
     total = sum(per_force.values()) or 1
     forces = [f for f, n in per_force.items() if n / total >= HOME_SHARE]
-    if not forces:
-        return []
-    marks = ",".join("?" * len(forces))
-    return [r[0] for r in db.execute(
-        f"SELECT month FROM police_months WHERE force IN ({marks}) GROUP BY month "
-        "HAVING COUNT(DISTINCT force) = ? ORDER BY month", [*forces, len(forces)])]
-
+    return held_months(db, la, forces) if forces else []

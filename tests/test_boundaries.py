@@ -14,28 +14,13 @@ from pathlib import Path
 import pytest
 from conftest import FIXTURES
 from fakes.policeuk_import import ingest
+from fakes.street_files import KETTERING
 
 from data.db import open_db
 
 EXTRACT = FIXTURES / "northamptonshire-boundaries"
 OLD = EXTRACT / "2022-03-northamptonshire-street.csv"
 NEW = EXTRACT / "2024-01-northamptonshire-street.csv"
-KETTERING = """[partnership]
-id = "kettering-district"
-name = "Kettering (the district before 2021)"
-local_authorities = ["Kettering"]
-
-[[agencies]]
-id = "council"
-name = "Kettering Borough Council"
-kind = "council"
-
-[[priorities]]
-id = "burglary"
-name = "Burglary"
-leads = ["council"]
-indicators = ["burglary"]
-"""
 
 
 def rows_of(path: Path) -> list[dict[str, str]]:

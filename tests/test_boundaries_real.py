@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pytest
 from conftest import policeuk
+from fakes.street_files import KETTERING
 
 from data.boundaries import area_ground
 from data.db import open_db
@@ -38,22 +39,6 @@ from data.policeuk import ingest_police_uk
 from data.values import monthly_counts
 
 TOLERANCE = 0.03
-KETTERING = """[partnership]
-id = "kettering-district"
-name = "Kettering (the district before 2021)"
-local_authorities = ["Kettering"]
-
-[[agencies]]
-id = "council"
-name = "Kettering Borough Council"
-kind = "council"
-
-[[priorities]]
-id = "burglary"
-name = "Burglary"
-leads = ["council"]
-indicators = ["burglary"]
-"""
 
 
 def read_raw(folder: Path) -> list[tuple[str, str, str, str, float, float]]:

@@ -12,11 +12,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
 from conftest import FIXTURES, policeuk
 from fakes import real_stores
 
-from bot.cli.main import cli
 from briefings.comparison import ordinal
 from data.comparison import force_counts, force_lsoa_counts
 from data.db import open_db
@@ -35,15 +33,7 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def cspbot(store: Path, tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    charts = tmp_path_factory.mktemp("charts")
-
-    def run(*args: str) -> Result:
-        env = {"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(charts / "csp.log")}
-        if args[0] == "ask":
-            args = (*args, "--charts", str(charts))
-        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
-
-    return run
+    return real_stores.cli_on(store, tmp_path_factory.mktemp("charts"))
 
 
 def raw_placed_rows(months: set[str]) -> dict[str, int]:

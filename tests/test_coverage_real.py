@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from conftest import FIXTURES, policeuk
+from fakes.street_files import KETTERING
 
 from data.coverage import force_shares, held_months, home_forces, incomplete_months
 from data.db import open_db
@@ -20,22 +21,6 @@ from data.policeuk import ingest_police_uk
 
 LEICS, NORTHANTS = "Leicestershire Police", "Northamptonshire Police"
 NINE = sorted((FIXTURES / "leicestershire").glob("*.toml"))
-KETTERING = """[partnership]
-id = "kettering-district"
-name = "Kettering (the district before 2021)"
-local_authorities = ["Kettering"]
-
-[[agencies]]
-id = "council"
-name = "Kettering Borough Council"
-kind = "council"
-
-[[priorities]]
-id = "burglary"
-name = "Burglary"
-leads = ["council"]
-indicators = ["burglary"]
-"""
 
 
 @pytest.fixture(scope="module")

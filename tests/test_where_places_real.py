@@ -13,14 +13,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, policeuk
+from fakes import real_stores
 
 from bot.cli.main import cli
 from data.boundaries import area_ground
 from data.contributions import contributions
 from data.db import open_db
-from data.partnership import load_partnership
 from data.place_queries import busiest_places
-from data.policeuk import ingest_police_uk
 
 NINE = sorted((FIXTURES / "leicestershire").glob("*.toml"))
 MONTH = "2022-10"
@@ -28,16 +27,8 @@ MONTH = "2022-10"
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = policeuk("leicestershire")
-    path = tmp_path_factory.mktemp("places-real") / "csp.db"
-    db = open_db(path)
-    try:
-        ingest_police_uk(db, [folder])
-        for partnership in NINE:
-            load_partnership(db, partnership)
-    finally:
-        db.close()
-    return path
+    return real_stores.make_force_store(tmp_path_factory.mktemp("places-real") / "csp.db",
+                                        policeuk("leicestershire"), NINE)
 
 
 def raw_counts(months: list[str], codes: set[str], crime_type: str) -> Counter[tuple[str, str]]:

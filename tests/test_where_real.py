@@ -12,12 +12,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES, policeuk
+from fakes import real_stores
 
 from bot.cli.main import cli
 from data.contributions import contributions
 from data.db import open_db
-from data.partnership import load_partnership
-from data.policeuk import ingest_police_uk
 from data.values import monthly_counts
 
 NINE = sorted((FIXTURES / "leicestershire").glob("*.toml"))
@@ -26,16 +25,8 @@ MONTH = "2022-10"  # the last of 35 consecutive months held: both windows whole
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    folder = policeuk("leicestershire")
-    path = tmp_path_factory.mktemp("where-real") / "csp.db"
-    db = open_db(path)
-    try:
-        ingest_police_uk(db, [folder])
-        for partnership in NINE:
-            load_partnership(db, partnership)
-    finally:
-        db.close()
-    return path
+    return real_stores.make_force_store(tmp_path_factory.mktemp("where-real") / "csp.db",
+                                        policeuk("leicestershire"), NINE)
 
 
 @pytest.mark.parametrize("pid", [p.stem for p in NINE])

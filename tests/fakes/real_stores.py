@@ -5,8 +5,12 @@ Callers skip when the data is absent (conftest.policeuk)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
+from click.testing import CliRunner, Result
+
+from bot.cli.main import cli
 from data.db import open_db
 from data.demo import load_demo
 from data.partnership import load_partnership
@@ -49,3 +53,25 @@ def make_store(folder: Path, forces: list[Path], nine: list[Path]) -> Path:
     finally:
         db.close()
     return path
+
+
+def make_force_store(path: Path, force: Path, partnerships: list[Path]) -> Path:
+    """One force's files and the given partnership files, in a new store at `path`."""
+    db = open_db(path)
+    try:
+        ingest_police_uk(db, [force])
+        for partnership in partnerships:
+            load_partnership(db, partnership)
+    finally:
+        db.close()
+    return path
+
+
+def cli_on(store: Path, charts: Path) -> Callable[..., Result]:
+    """`cspbot ARGS...` in-process on `store`; `ask` writes its charts to `charts`."""
+    def run(*args: str) -> Result:
+        env = {"CSP_DB_PATH": str(store), "CSP_LOG_FILE": str(charts / "csp.log")}
+        if args[0] == "ask":
+            args = (*args, "--charts", str(charts))
+        return CliRunner().invoke(cli, list(args), env=env, catch_exceptions=False)
+    return run

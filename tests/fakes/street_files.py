@@ -26,6 +26,24 @@ leads = ["council"]
 indicators = ["burglary"]
 """
 
+# A partnership of the district abolished in 2021, by its old name (METHOD 2.9, boundaries)
+KETTERING = """[partnership]
+id = "kettering-district"
+name = "Kettering (the district before 2021)"
+local_authorities = ["Kettering"]
+
+[[agencies]]
+id = "council"
+name = "Kettering Borough Council"
+kind = "council"
+
+[[priorities]]
+id = "burglary"
+name = "Burglary"
+leads = ["council"]
+indicators = ["burglary"]
+"""
+
 
 def lsoa_code(name: str) -> str:
     """A made-up LSOA code, the same for the same name."""

@@ -72,6 +72,11 @@ class Config:
     busy_timeout_ms: int = _setting(
         "CSP_BUSY_TIMEOUT_MS", "30000", whole_number("a whole number of milliseconds", 0),
         "How long (milliseconds) a writer waits for another writer before giving up.")
+    ingest_workers: int = _setting(
+        "CSP_INGEST_WORKERS", "0", whole_number("a whole number of processes (0 or more)", 0),
+        "How many processes read police.uk files at once in `cspbot ingest police-uk` (0: one "
+        "per CPU core, at most 4; 1: read in the importing process). The store is written by "
+        "the importing process alone, in one transaction, whatever this is.")
     log_level: str = _setting(
         "CSP_LOG_LEVEL", "WARNING", one_of("DEBUG", "INFO", "WARNING", "ERROR"),
         "Logging level, on standard error (one line each) and in the log file: DEBUG, INFO, "

@@ -9,8 +9,8 @@ was seen and its rows, from the first import of each force-month (`police_point_
 later download of a month held already adds no rows to the points, so they are never counted
 twice.
 
-The points of a run are gathered in memory (per force and month, the Counter that reading the
-file made, keyed by each point's fields joined into one string) and written once at its end:
+The points of a run are gathered in memory (per force and month, each point's rows, keyed by
+its fields joined into one string, from what reading the file made) and written once at its end:
 most points recur month after month, so a year of files writes each point once.
 """
 
@@ -23,8 +23,7 @@ from itertools import chain, repeat
 
 import sqlite_utils
 
-from data.places import collapse_types
-from data.street import SEP, ForceMonth, PointKey, local_authority_of
+from data.street import SEP, ForceMonth, local_authority_of
 
 UPSERT = (
     "INSERT INTO police_points (force, lsoa, location, longitude, latitude, first_month, "
@@ -43,14 +42,16 @@ class PointBook:
         self.points: dict[str, dict[str, Counter[str]]] = defaultdict(dict)  # force, month
         self.names: dict[str, dict[str, str]] = defaultdict(dict)  # month -> code -> name
 
-    def add(self, points: dict[ForceMonth, Counter[PointKey]]) -> None:
-        """Keep a file's points, for each (force, month) whose points are not held yet."""
-        for (force, month), counted in points.items():
+    def add(self, places: dict[ForceMonth, dict[str, list[int]]]) -> None:
+        """Keep a file's points (each with its counts by crime type), for each (force, month)
+        whose points are not held yet."""
+        for (force, month), by_point in places.items():
             if month in self.points[force] or self.db.execute(
                     "SELECT 1 FROM police_point_months WHERE force = ? AND month = ?",
                     (force, month)).fetchone():
                 continue
-            self.points[force][month] = collapse_types(counted)
+            self.points[force][month] = Counter(dict(zip(by_point, map(sum, by_point.values()),
+                                                         strict=True)))
 
     def name(self, month: str, names: dict[str, str]) -> None:
         """Note the LSOA names (code -> "Kettering 005C") a force-month's file gives."""

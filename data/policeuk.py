@@ -11,9 +11,10 @@ in the same transaction.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from itertools import compress
@@ -29,10 +30,12 @@ from data.db import write_transaction
 from data.errors import IngestError
 from data.places import PlaceIds, place_counts_held, replace_place_counts
 from data.points import PointBook
+from data.reading import FileReader, worker_count
 from data.sources import Skipped, Source, expand
-from data.street import StreetCounts, local_authority_of, read_street_file
+from data.street import StreetCounts, local_authority_of
 
 ForceMonth = tuple[str, str]
+CACHE_KIB = 65536  # the store's page cache during an import, in KiB
 POLICE_SLUGS = tuple(i.slug for i in POLICE_TYPES)
 FIRST_COUNT = 4  # a police_counts row: force, month, lsoa, local authority, then the counts
 COLUMN_OF = {i.police_type: FIRST_COUNT + n for n, i in enumerate(POLICE_TYPES)}
@@ -99,18 +102,20 @@ class IngestReport:
 
 def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                      on_file: Callable[[Source], None] | None = None,
-                     on_start: Callable[[list[Source]], None] | None = None) -> IngestReport:
-    """Import every street-level file under `paths`; all or nothing. Raises IngestError."""
+                     on_start: Callable[[list[Source]], None] | None = None,
+                     workers: int = 0) -> IngestReport:
+    """Import every street-level file under `paths`; all or nothing. Raises IngestError.
+    `workers`: processes reading files at once (data/reading.py; 0: one per core)."""
     sources, skipped = expand(paths)
     report = IngestReport(skipped=skipped)
-    if on_start:
-        on_start(sources)
     before: dict[ForceMonth, Before] = {}
-    with write_transaction(db):
+    reader = FileReader(sources, worker_count(workers, len(sources)))
+    with reader as results, _roomy_cache(db), write_transaction(db):
+        if on_start:  # after the reader's workers are forked: a progress bar starts a thread
+            on_start(sources)
         points = PointBook(db)
         places = PlaceIds(db)
-        for source in sources:
-            result = read_street_file(source)
+        for source, result in zip(sources, results, strict=True):
             if isinstance(result, Skipped):
                 report.skipped.append(result)
             else:
@@ -133,6 +138,19 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
     return report
 
 
+@contextlib.contextmanager
+def _roomy_cache(db: sqlite_utils.Database) -> Iterator[None]:
+    """A page cache of CACHE_KIB for the run (SQLite's default is 2 MiB): a year of files
+    writes some 7 MB of pages, which then stay in memory until the commit (measured: about a
+    tenth less time in the store)."""
+    was = db.execute("PRAGMA cache_size").fetchone()[0]
+    db.execute(f"PRAGMA cache_size = -{CACHE_KIB}")
+    try:
+        yield
+    finally:
+        db.execute(f"PRAGMA cache_size = {int(was)}")
+
+
 def _store_file(db: sqlite_utils.Database, result: StreetCounts,
                 before: dict[ForceMonth, Before], points: PointBook,
                 places: PlaceIds) -> FileReport:
@@ -149,12 +167,12 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
     report = FileReport(result.source.name, result.sha256, "imported",
                         sorted({f for f, _ in groups}), sorted({m for _, m in groups}),
                         result.rows, placed, result.rows - placed)
-    points.add(result.points)  # an unchanged file's too: a store made before kept no points
+    points.add(result.places)  # an unchanged file's too: a store made before kept no points
     if all(held.get(fm) == result.sha256 for fm in groups):
         report.status = "unchanged"
         for force, month in groups:  # a store made before police_place_counts has none
             if not place_counts_held(db, force, month):
-                replace_place_counts(db, places, force, month, result.points.get((force, month)))
+                replace_place_counts(db, places, force, month, result.places.get((force, month)))
         return report
     if held:
         report.status = "replaced"
@@ -170,7 +188,8 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
         elif (force, month) in held:
             before[(force, month)] = Before(_figures(db, force, month), ingest_id)
         _replace_force_month(db, force, month, items, result.sha256, ingest_id, points)
-        replace_place_counts(db, places, force, month, result.points.get((force, month)))
+        replace_place_counts(db, places, force, month, result.places.get((force, month)),
+                             fresh=(force, month) not in held)
     return report
 
 

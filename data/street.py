@@ -16,6 +16,7 @@ The file must not change while it is read (`Source.check_unchanged`).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import functools
 import gzip
 import re
@@ -70,14 +71,13 @@ class StreetCounts:
     counts: Counter[Key]
     points: dict[ForceMonth, Counter[PointKey]]
     force_months: set[ForceMonth]
+    sha256: str = ""  # of the file as read, set once it is read whole
+    # per (force, month): each map point's counts by crime type (data/reading.py's by_point)
+    places: dict[ForceMonth, dict[str, list[int]]] = dataclasses.field(default_factory=dict)
 
     @property
     def rows(self) -> int:
         return sum(self.counts.values())
-
-    @property
-    def sha256(self) -> str:
-        return self.source.sha256
 
 
 @functools.lru_cache(maxsize=65536)
@@ -120,7 +120,7 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    result = StreetCounts(source, counts, {}, set())
+    result = StreetCounts(source, counts, {}, set(), source.sha256)
     _check_values(result)
     if point:
         result.points = ({next(iter(result.force_months)): points}

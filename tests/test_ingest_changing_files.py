@@ -7,6 +7,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -127,8 +128,10 @@ def test_a_zip_rewritten_between_its_members_is_refused_as_changed(db, fixtures,
 
     with pytest.raises(IngestError) as refused:
         ingest_police_uk(db, [download], on_file=redownloaded)
-    assert str(refused.value).startswith(
-        f"{download}:2021-04/2021-04-leicestershire-street.csv: {CHANGED}")
+    # Read one at a time, April is found changed when it is read; read ahead by the workers
+    # (data/reading.py), the archive is found changed when the run ends, at its first member.
+    assert re.match(rf"{re.escape(str(download))}:2021-0[34]/2021-0[34]-leicestershire-street"
+                    rf"\.csv: {re.escape(CHANGED)}", str(refused.value))
     assert "damaged" not in str(refused.value)
     assert dump(db_path) == before
 

@@ -27,8 +27,8 @@ log = logging.getLogger("cspbot")
 COMMANDS = {
     "run": "bot.cli.chat:run", "console": "bot.cli.chat:console",
     "ask": "bot.cli.chat:ask_command", "status": "bot.cli.store:status",
-    "settings": "bot.cli.store:settings_command", "ingest": "bot.cli.data:ingest",
-    "export": "bot.cli.data:export", "partnership": "bot.cli.partnership:partnership",
+    "settings": "bot.cli.store:settings_command", "ingest": "bot.cli.ingest:ingest",
+    "export": "bot.cli.export:export", "partnership": "bot.cli.partnership:partnership",
     "demo": "bot.cli.partnership:demo", "assess": "bot.cli.briefing:assess_command",
     "briefing": "bot.cli.briefing:briefing_command",
     "teams": "bot.cli.teams:teams",
@@ -101,9 +101,12 @@ def main() -> None:
 
 
 def _light_start(args: list[str]) -> None:
-    """`cspbot ingest police-uk` needs no pandas, which sqlite-utils imports when it can (half
-    a second and 40 MB of a run): for that command it is not offered to sqlite-utils (an
-    import of pandas in the process then fails, and sqlite-utils does without it)."""
+    """`cspbot ingest police-uk` needs neither pandas nor numpy, which sqlite-utils imports
+    when it can (half a second and 40 MB of a run): for that command they are not offered to
+    sqlite-utils (an import of either in the process then fails, and sqlite-utils does
+    without them)."""
     pairs = zip(args, args[1:], strict=False)
-    if ("ingest", "police-uk") in pairs and "pandas" not in sys.modules:
-        sys.modules["pandas"] = None  # type: ignore[assignment]
+    if ("ingest", "police-uk") in pairs:
+        for name in ("pandas", "numpy"):
+            if name not in sys.modules:
+                sys.modules[name] = None  # type: ignore[assignment]

@@ -44,7 +44,9 @@ err = PlainConsole(stderr=True)
 
 
 class FileProgress:
-    """A progress bar over the files of an ingest, on standard error, only in a terminal."""
+    """A progress bar over the files of an ingest, on standard error, only in a terminal. It
+    appears when the files are known (`start`): the import forks its readers before then, and
+    the bar's refresh thread must not be running when it does (data/reading.py)."""
 
     def __init__(self, progress: Progress | None) -> None:
         self.progress = progress
@@ -52,6 +54,7 @@ class FileProgress:
 
     def start(self, sources: list[Source]) -> None:
         if self.progress is not None:
+            self.progress.start()
             self.task = self.progress.add_task("Importing", total=len(sources))
 
     def advance(self, source: Source) -> None:
@@ -66,8 +69,12 @@ def file_progress(enabled: bool = True) -> Iterator[FileProgress]:
         return
     columns = (TextColumn("{task.description:<40}"), BarColumn(), MofNCompleteColumn(),
                TimeElapsedColumn())
-    with Progress(*columns, console=err, transient=True) as progress:
+    progress = Progress(*columns, console=err, transient=True)
+    try:
         yield FileProgress(progress)
+    finally:
+        if progress.live.is_started:
+            progress.stop()
 
 
 def ingest_report(report: IngestReport) -> None:

@@ -23,6 +23,8 @@ from dataclasses import asdict, dataclass, field
 
 import sqlite_utils
 
+from data.points import derive_points
+
 NEAR_M = 150.0  # the same map point: the same location text within this distance
 DEGREES_LAT = NEAR_M / 111_000 * 1.05  # latitude window for the index (a little wider)
 SHARE = 0.10  # a successor takes at least this share of the matched points ...
@@ -155,6 +157,7 @@ def _later_months(db: sqlite_utils.Database, forces: list[str], month: str) -> i
 
 def _learn(db: sqlite_utils.Database, code: str, last_month: str) -> Followed:
     """The successors of a code that ceased after `last_month`, from the map points."""
+    derive_points(db)  # the points of the months imported since they were last needed
     votes: dict[tuple[str, float, float], set[str]] = {}
     for location, lon, lat, new, nlon, nlat in db.execute(
             "SELECT o.location, o.longitude, o.latitude, n.lsoa, n.longitude, n.latitude "

@@ -54,9 +54,7 @@ class PlaceIds:
         stored, by_text = self._force(force)
         points = list(points)
         new = []
-        for point in points:
-            if point in by_text:
-                continue
+        for point in [p for p in points if p not in by_text]:
             fields = point.split(SEP)
             found = None
             if len(fields) == 4 and fields[0] and fields[2] and fields[3]:
@@ -72,7 +70,7 @@ class PlaceIds:
                         new.append((found, force, *place))
             by_text[point] = found
         self.db.conn.executemany("INSERT INTO police_places VALUES (?, ?, ?, ?, ?, ?)", new)
-        return [by_text[p] for p in points]
+        return list(map(by_text.__getitem__, points))
 
 
 def replace_place_counts(db: sqlite_utils.Database, ids: PlaceIds, force: str, month: str,
@@ -86,13 +84,17 @@ def replace_place_counts(db: sqlite_utils.Database, ids: PlaceIds, force: str, m
         conn.execute(f"DELETE FROM police_place_counts WHERE {FORCE_MONTH_ROWS}", (month, force))
     if not by_point:
         return 0
-    rows: dict[int, list[int]] = {}
-    for place, counts in zip(ids.ids(force, by_point), by_point.values(), strict=True):
-        if place is None:
-            continue
-        row = rows.get(place)
-        rows[place] = counts if row is None else list(map(add, row, counts))
-    conn.executemany(INSERT, [(month, place, *rows[place]) for place in sorted(rows)])
+    places = ids.ids(force, by_point)
+    if None in places or len(set(places)) < len(places):  # points not placed, or written twice
+        merged: dict[int, list[int]] = {}
+        for place, counts in zip(places, by_point.values(), strict=True):
+            if place is not None:
+                row = merged.get(place)
+                merged[place] = counts if row is None else list(map(add, row, counts))
+        rows = sorted(merged.items())
+    else:
+        rows = sorted(zip(places, by_point.values(), strict=True))  # type: ignore[arg-type]
+    conn.executemany(INSERT, [(month, place, *counts) for place, counts in rows])
     return len(rows)
 
 

@@ -29,7 +29,7 @@ from data.coverage import record_incomplete_months
 from data.db import write_transaction
 from data.errors import IngestError
 from data.places import PlaceIds, place_counts_held, replace_place_counts
-from data.points import PointBook
+from data.points import LsoaNames
 from data.reading import FileReader, worker_count
 from data.sources import Skipped, Source, expand
 from data.street import StreetCounts, local_authority_of
@@ -113,13 +113,13 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
     with reader as results, _roomy_cache(db), write_transaction(db):
         if on_start:  # after the reader's workers are forked: a progress bar starts a thread
             on_start(sources)
-        points = PointBook(db)
+        names = LsoaNames(db)
         places = PlaceIds(db)
         for source, result in zip(sources, results, strict=True):
             if isinstance(result, Skipped):
                 report.skipped.append(result)
             else:
-                report.files.append(_store_file(db, result, before, points, places))
+                report.files.append(_store_file(db, result, before, names, places))
             if on_file:
                 on_file(source)
         if not report.files:
@@ -130,7 +130,7 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                               hint="Give the *-street.csv files, their folders or the .zip "
                                    "archive from data.police.uk.")
         report.revisions = _record_revisions(db, before)
-        points.write()
+        names.write()
         record_incomplete_months(db, {force for f in report.files if f.status != "unchanged"
                                       for force in f.forces})
         for source in sources:  # none changed since it was read: what is stored is what is on disk
@@ -152,7 +152,7 @@ def _roomy_cache(db: sqlite_utils.Database) -> Iterator[None]:
 
 
 def _store_file(db: sqlite_utils.Database, result: StreetCounts,
-                before: dict[ForceMonth, Before], points: PointBook,
+                before: dict[ForceMonth, Before], names: LsoaNames,
                 places: PlaceIds) -> FileReport:
     counts = result.counts
     groups: dict[ForceMonth, list[tuple[tuple[str, str, str, str, str], int]]] = defaultdict(list)
@@ -167,7 +167,6 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
     report = FileReport(result.source.name, result.sha256, "imported",
                         sorted({f for f, _ in groups}), sorted({m for _, m in groups}),
                         result.rows, placed, result.rows - placed)
-    points.add(result.places)  # an unchanged file's too: a store made before kept no points
     if all(held.get(fm) == result.sha256 for fm in groups):
         report.status = "unchanged"
         for force, month in groups:  # a store made before police_place_counts has none
@@ -187,7 +186,7 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
             before[(force, month)].ingest_id = ingest_id
         elif (force, month) in held:
             before[(force, month)] = Before(_figures(db, force, month), ingest_id)
-        _replace_force_month(db, force, month, items, result.sha256, ingest_id, points)
+        _replace_force_month(db, force, month, items, result.sha256, ingest_id, names)
         replace_place_counts(db, places, force, month, result.places.get((force, month)),
                              fresh=(force, month) not in held)
     return report
@@ -195,7 +194,7 @@ def _store_file(db: sqlite_utils.Database, result: StreetCounts,
 
 def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
                          items: list[tuple[tuple[str, str, str, str, str], int]],
-                         sha256: str, ingest_id: int, places: PointBook) -> None:
+                         sha256: str, ingest_id: int, lsoa_names: LsoaNames) -> None:
     placed: dict[str, list[Any]] = {}
     names: dict[str, str] = {}
     unplaced: dict[str, int] = defaultdict(int)
@@ -215,7 +214,7 @@ def _replace_force_month(db: sqlite_utils.Database, force: str, month: str,
     conn.executemany(INSERT_COUNTS, [placed[code] for code in sorted(placed)])  # in key order
     conn.executemany("INSERT INTO police_unplaced VALUES (?, ?, ?, ?)",
                      [(force, month, slug, n) for slug, n in unplaced.items()])
-    places.name(month, names)  # the latest name of each LSOA, written once at the run's end
+    lsoa_names.name(month, names)  # the latest name of each LSOA, written at the run's end
     conn.execute(
         "INSERT INTO police_months VALUES (?, ?, ?, ?, ?) ON CONFLICT(force, month) DO UPDATE "
         "SET sha256 = excluded.sha256, ingest_id = excluded.ingest_id, rows = excluded.rows",

@@ -3,25 +3,27 @@ spare: each file is read and counted (data/street.py) and its map points put in 
 (`by_point`) in a worker process, and the results come back in the files' order, while the
 importing process stores the files already read.
 
-Reading a file is pure CPU work in Python (gzip, csv, counting), and the importing process
-has its own work to do (writing the store), so on a machine of two cores or more an import
-of a year of files takes about half the time. Workers are forked when the reader is made,
-before any thread (the progress bar's) starts and before the store's transaction begins; they
-only read files and never touch the store, and ignore Ctrl-C, which the importing process
-handles (nothing is written). One file, one core, `CSP_INGEST_WORKERS=1`, or a platform
-without fork: the files are read in the importing process, with the same results.
+Reading a file is CPU work in Python (gzip, csv, counting), and the importing process has its
+own work to do (writing the store), so on a machine of two cores or more the two overlap.
+Workers are forked when the reader is entered, before any thread (the progress bar's) starts
+and before the store's transaction begins; they only read files, never touch the store, and
+ignore Ctrl-C, which the importing process handles (nothing is written). One file, one core,
+`CSP_INGEST_WORKERS=1`, or a platform without fork: the files are read in the importing
+process, with the same results.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
 import os
+import pickle
 import signal
+import sys
 import threading
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from types import TracebackType
+from typing import IO, NoReturn
 
 from data.catalogue import POLICE_TYPES
 from data.sources import Skipped, Source
@@ -29,7 +31,6 @@ from data.street import SEP, PointKey, StreetCounts, read_street_file
 
 MAX_WORKERS = 4  # beyond this, writing the store is what the import waits for
 INDEX_OF = {i.police_type: n for n, i in enumerate(POLICE_TYPES)}
-_SOURCES: list[Source] = []  # the files of the run, as the workers inherit them
 
 
 def by_point(counted: Counter[PointKey]) -> dict[str, list[int]]:
@@ -58,64 +59,93 @@ def read_file(source: Source) -> StreetCounts | Skipped:
 
 def worker_count(setting: int, files: int) -> int:
     """How many worker processes read `files` files: `setting` (0: one per core, at most
-    MAX_WORKERS), never more than the files; 0 or 1 means none (read in this process)."""
-    wanted = setting or min(os.cpu_count() or 1, MAX_WORKERS)
-    return min(wanted, files) if "fork" in multiprocessing.get_all_start_methods() else 1
+    MAX_WORKERS), never more than the files; 0 or 1 means none (read in this process), as on a
+    platform without fork (or macOS, where forking is not safe)."""
+    if not hasattr(os, "fork") or sys.platform == "darwin":
+        return 1
+    return min(setting or min(os.cpu_count() or 1, MAX_WORKERS), files)
 
 
 class FileReader:
     """The files' results in order: `with FileReader(sources, workers) as results: ...`.
 
-    With workers, the pool is forked on entry and twice as many files as workers are read
-    ahead of the one being stored (what memory holds is bounded); leaving the block early (an
-    error, Ctrl-C) cancels the files not started and waits for those being read."""
+    With workers (forked on entry, each from a process with no other thread), worker k reads
+    files k, k + workers, ... and sends each result down its own pipe, pickled; a worker is at
+    most one file ahead of the one being stored, which bounds what memory holds. An error in
+    a worker comes back as the result of its file, and the worker stops. Leaving the block (at
+    the end, on an error or on Ctrl-C) closes the pipes and reaps the workers."""
 
     def __init__(self, sources: list[Source], workers: int) -> None:
         self.sources = sources
         self.workers = workers if workers > 1 and threading.active_count() == 1 else 1
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: deque[Future[StreetCounts | Skipped]] = deque()
-        self.next = 0
+        self.pipes: list[IO[bytes]] = []
+        self.pids: list[int] = []
 
     def __enter__(self) -> Iterator[StreetCounts | Skipped]:
-        if self.workers > 1:
-            global _SOURCES
-            _SOURCES = self.sources
-            self.pool = ProcessPoolExecutor(self.workers, multiprocessing.get_context("fork"),
-                                            initializer=_ignore_interrupts)
-            while self.next < min(len(self.sources), 2 * self.workers):
-                self._submit()
-            return self._in_order()
-        return map(read_file, self.sources)
+        if self.workers <= 1:
+            return map(read_file, self.sources)
+        for k in range(self.workers):
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the worker: read its files, send them, and go
+                os.close(read_end)
+                _serve(self.sources, k, self.workers, write_end)
+            os.close(write_end)
+            self.pipes.append(os.fdopen(read_end, "rb"))
+            self.pids.append(pid)
+        return self._in_order()
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,
                  tb: TracebackType | None) -> None:
-        if self.pool is not None:
-            self.pool.shutdown(wait=True, cancel_futures=True)
-
-    def _submit(self) -> None:
-        assert self.pool is not None
-        self.pending.append(self.pool.submit(_read_nth, self.next))
-        self.next += 1
+        for pipe in self.pipes:
+            pipe.close()  # a worker still writing gets a broken pipe, and goes
+        for pid in self.pids:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGTERM)
+            os.waitpid(pid, 0)
 
     def _in_order(self) -> Iterator[StreetCounts | Skipped]:
-        for source in self.sources:
-            result = self.pending.popleft().result()
-            if self.next < len(self.sources):
-                self._submit()
+        for index, source in enumerate(self.sources):
+            failed, result = pickle.load(self.pipes[index % self.workers])
+            if failed:
+                raise result
             if isinstance(result, StreetCounts):
                 result.source = source  # what came back holds no opener of its own
             yield result
 
 
-def _read_nth(index: int) -> StreetCounts | Skipped:
-    """In a worker: the run's file `index`, read; sent back without its Source (whose opener
-    cannot be pickled; the importing process puts its own back)."""
-    result = read_file(_SOURCES[index])
+def _serve(sources: list[Source], first: int, step: int, fd: int) -> NoReturn:
+    """In a worker: read files first, first + step, ... and send each result (or the error
+    that stopped it) down `fd`, pickled; then exit at once (nothing of the importing process,
+    its store above all, is closed or flushed from here)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importing process's to handle
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            for index in range(first, len(sources), step):
+                try:
+                    sent: tuple[bool, object] = (False, _sendable(read_file(sources[index])))
+                except Exception as exc:  # noqa: BLE001  (sent to the importing process)
+                    sent = (True, exc if _picklable(exc) else RuntimeError(repr(exc)))
+                pickle.dump(sent, out, pickle.HIGHEST_PROTOCOL)
+                out.flush()
+                if sent[0]:
+                    break
+    finally:
+        os._exit(0)
+
+
+def _sendable(result: StreetCounts | Skipped) -> StreetCounts | Skipped:
+    """A result without its Source, whose opener cannot be pickled (the importing process
+    puts its own back)."""
     if isinstance(result, StreetCounts):
         result.source = None  # type: ignore[assignment]
     return result
 
 
-def _ignore_interrupts() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _picklable(exc: Exception) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc))
+    except Exception:  # noqa: BLE001
+        return False
+    return True

@@ -17,6 +17,7 @@ from fakes.policeuk_import import ingest
 from fakes.street_files import KETTERING
 
 from data.db import open_db
+from data.points import derive_points
 
 EXTRACT = FIXTURES / "northamptonshire-boundaries"
 OLD = EXTRACT / "2022-03-northamptonshire-street.csv"
@@ -158,25 +159,33 @@ def test_a_bad_lookup_is_refused_whole(store, tmp_path: Path, body: str,  # type
 
 
 def test_points_are_counted_once_and_kept_for_an_older_store(store, db_path) -> None:  # type: ignore[no-untyped-def]
+    """The points are derived from the place counts when first needed (data/points.py), once
+    per force-month, also for a store filled before either was kept."""
     placed = sum(1 for path in EXTRACT.glob("*.csv") for r in rows_of(path) if r["LSOA code"])
 
-    def held() -> tuple[int, int]:
+    def held(derive: bool = True) -> tuple[int, int]:
         db = open_db(db_path)
         try:
+            if derive:
+                derive_points(db)
             return db.execute("SELECT COUNT(*), COALESCE(SUM(rows), 0) FROM "
                               "police_points").fetchone()
         finally:
             db.close()
 
+    assert held(derive=False) == (0, 0)  # an import alone derives none
     points, rows = held()
     assert rows == placed and 0 < points <= placed
+    assert held() == (points, rows)  # derived once
     ingest(store, EXTRACT)  # the same files again: unchanged, nothing added
     assert held() == (points, rows)
-    db = open_db(db_path)  # a store filled before the points were kept
-    db.execute("DELETE FROM police_points")
-    db.execute("DELETE FROM police_point_months")
+    db = open_db(db_path)  # a store filled before the points and the place counts were kept
+    for table in ("police_points", "police_point_months", "police_place_counts",
+                  "police_places"):
+        db.execute(f"DELETE FROM {table}")
     db.conn.commit()
     db.close()
+    assert held() == (0, 0)  # nothing to derive them from
     report = ingest(store, EXTRACT)
     assert {f["status"] for f in report["files"]} == {"unchanged"}
     assert held() == (points, rows)
@@ -184,12 +193,13 @@ def test_points_are_counted_once_and_kept_for_an_older_store(store, db_path) -> 
 
 def test_points_of_a_first_import_are_those_of_imports_one_by_one(store, db_path,  # type: ignore[no-untyped-def]
                                                                    cspbot, tmp_path) -> None:
-    """The first import writes its points with the table's indexes made afterwards: the store
-    ends with the same index, used by the matching, and the same points as imports made one
-    file at a time (the later ones into a table that holds points already)."""
+    """Points derived once after a first import of many months are those derived after each of
+    imports made one file at a time (the later ones into a table that holds points already),
+    and the matching uses the table's index."""
     def points_and_index(path: Path) -> tuple[list[tuple[object, ...]], object, str]:
         db = open_db(path)
         try:
+            derive_points(db)
             index = db.execute("SELECT sql FROM sqlite_master WHERE name = "
                                "'police_points_location'").fetchone()
             plan = " ".join(r[3] for r in db.execute(
@@ -211,4 +221,7 @@ def test_points_of_a_first_import_are_those_of_imports_one_by_one(store, db_path
     for path in sorted(EXTRACT.glob("*.csv")):
         result = cspbot("ingest", "police-uk", path, env={"CSP_DB_PATH": str(one_by_one)})
         assert result.exit_code == 0, result.output
+        db = open_db(one_by_one)
+        assert derive_points(db) == 1  # the month just imported
+        db.close()
     assert points_and_index(one_by_one)[0] == at_once

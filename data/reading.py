@@ -15,22 +15,69 @@ process, with the same results.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import pickle
 import signal
 import sys
 import threading
-from collections import Counter
-from collections.abc import Iterator
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from types import TracebackType
-from typing import IO, NoReturn
+from typing import IO, Any, NoReturn
 
-from data.catalogue import POLICE_TYPES
+from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
 from data.sources import Skipped, Source
-from data.street import SEP, PointKey, StreetCounts, read_street_file
+from data.street import (
+    SEP,
+    ForceMonth,
+    Key,
+    PointKey,
+    StreetCounts,
+    local_authority_of,
+    read_street_file,
+)
 
+log = logging.getLogger("cspbot.ingest")
 MAX_WORKERS = 4  # beyond this, writing the store is what the import waits for
 INDEX_OF = {i.police_type: n for n, i in enumerate(POLICE_TYPES)}
+POLICE_SLUGS = tuple(i.slug for i in POLICE_TYPES)
+FIRST_COUNT = 4  # a police_counts row: force, month, lsoa, local authority, then the counts
+COLUMN_OF = {i.police_type: FIRST_COUNT + n for n, i in enumerate(POLICE_TYPES)}
+
+
+@dataclass
+class MonthRows:
+    """A force-month of a file as the store takes it: its police_counts rows (force, month,
+    LSOA code, local authority, then a count per crime type) in LSOA order, its rows with no
+    LSOA by indicator, each LSOA's name, and its rows in all."""
+
+    counts: list[list[Any]]
+    unplaced: dict[str, int]
+    names: dict[str, str]
+    rows: int
+
+
+def month_rows(force: str, month: str, items: Iterable[tuple[Key, int]]) -> MonthRows:
+    """The force-month's rows, from its counts by (month, force, LSOA code, LSOA name, crime
+    type)."""
+    placed: dict[str, list[Any]] = {}
+    found = MonthRows([], defaultdict(int), {}, 0)
+    for (_, _, code, name, crime_type), n in items:
+        found.rows += n
+        if not code:
+            found.unplaced[SLUG_BY_POLICE_TYPE[crime_type]] += n
+            continue
+        row = placed.get(code)
+        if row is None:
+            row = placed[code] = [force, month, code, local_authority_of(name),
+                                  *([0] * len(POLICE_SLUGS))]
+            found.names[code] = name
+        row[COLUMN_OF[crime_type]] += n
+    found.counts = [placed[code] for code in sorted(placed)]
+    found.unplaced = dict(found.unplaced)
+    return found
 
 
 def by_point(counted: Counter[PointKey]) -> dict[str, list[int]]:
@@ -49,29 +96,41 @@ def by_point(counted: Counter[PointKey]) -> dict[str, list[int]]:
 
 
 def read_file(source: Source) -> StreetCounts | Skipped:
-    """One file read and counted, its map points in rows (`StreetCounts.places`)."""
+    """One file read and counted, and put as the store takes it: its map points in rows
+    (`StreetCounts.places`), and each force-month's rows (`StreetCounts.months`). What is
+    sent from a worker is only that (its counts and points, needed no more, are dropped)."""
     result = read_street_file(source)
     if isinstance(result, StreetCounts):
         result.places = {fm: by_point(counted) for fm, counted in result.points.items()}
-        result.points = {}
+        groups: dict[ForceMonth, list[tuple[Key, int]]] = defaultdict(list)
+        if len(result.force_months) == 1:  # a force-month a file, as a rule
+            groups[next(iter(result.force_months))] = list(result.counts.items())
+        else:
+            for key, n in result.counts.items():
+                groups[(key[1], key[0])].append((key, n))
+        result.months = {fm: month_rows(*fm, items) for fm, items in groups.items()}
+        result.points, result.counts = {}, Counter()
     return result
 
 
 def worker_count(setting: int, files: int) -> int:
     """How many worker processes read `files` files: `setting` (0: one per core, at most
-    MAX_WORKERS), never more than the files; 0 or 1 means none (read in this process), as on a
-    platform without fork (or macOS, where forking is not safe)."""
+    MAX_WORKERS), never more than the files the importing process leaves them (all but the
+    first); 1 means none (all read in the importing process), as on a platform without fork
+    (or macOS, where forking is not safe)."""
     if not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
-    return min(setting or min(os.cpu_count() or 1, MAX_WORKERS), files)
+    return max(1, min(setting or min(os.cpu_count() or 1, MAX_WORKERS), files - 1))
 
 
 class FileReader:
     """The files' results in order: `with FileReader(sources, workers) as results: ...`.
 
-    With workers (forked on entry, each from a process with no other thread), worker k reads
-    files k, k + workers, ... and sends each result down its own pipe, pickled; a worker is at
-    most one file ahead of the one being stored, which bounds what memory holds. An error in
+    With workers (forked on entry, each from a process with no other thread), the importing
+    process reads the first file itself (while the workers start on the next ones), and worker
+    k reads files 1 + k, 1 + k + workers, ... and sends each result down its own pipe, pickled;
+    a worker is at most one file ahead of the one being stored, which bounds what memory
+    holds. An error in
     a worker comes back as the result of its file, and the worker stops. Leaving the block (at
     the end, on an error or on Ctrl-C) closes the pipes and reaps the workers."""
 
@@ -83,13 +142,15 @@ class FileReader:
 
     def __enter__(self) -> Iterator[StreetCounts | Skipped]:
         if self.workers <= 1:
+            log.debug("reading %d files in this process", len(self.sources))
             return map(read_file, self.sources)
+        log.debug("reading %d files in %d worker processes", len(self.sources), self.workers)
         for k in range(self.workers):
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the worker: read its files, send them, and go
                 os.close(read_end)
-                _serve(self.sources, k, self.workers, write_end)
+                _serve(self.sources, 1 + k, self.workers, write_end)
             os.close(write_end)
             self.pipes.append(os.fdopen(read_end, "rb"))
             self.pids.append(pid)
@@ -105,7 +166,8 @@ class FileReader:
             os.waitpid(pid, 0)
 
     def _in_order(self) -> Iterator[StreetCounts | Skipped]:
-        for index, source in enumerate(self.sources):
+        yield read_file(self.sources[0])  # while the workers read the next ones
+        for index, source in enumerate(self.sources[1:]):
             failed, result = pickle.load(self.pipes[index % self.workers])
             if failed:
                 raise result

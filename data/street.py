@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import islice
 from operator import itemgetter
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from data.catalogue import SLUG_BY_POLICE_TYPE
 from data.errors import (
@@ -72,12 +72,11 @@ class StreetCounts:
     points: dict[ForceMonth, Counter[PointKey]]
     force_months: set[ForceMonth]
     sha256: str = ""  # of the file as read, set once it is read whole
+    rows: int = 0  # the file's rows (blank lines left out)
     # per (force, month): each map point's counts by crime type (data/reading.py's by_point)
     places: dict[ForceMonth, dict[str, list[int]]] = dataclasses.field(default_factory=dict)
-
-    @property
-    def rows(self) -> int:
-        return sum(self.counts.values())
+    # per (force, month): what the store takes of it (data/reading.py's MonthRows)
+    months: dict[ForceMonth, Any] = dataclasses.field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -120,7 +119,7 @@ def read_street_file(source: Source) -> StreetCounts | Skipped:
             csv.Error) as exc:
         source.check_unchanged()  # a file rewritten while it was read looks damaged: say so
         raise _unreadable(source, exc, _line(reader)) from exc
-    result = StreetCounts(source, counts, {}, set(), source.sha256)
+    result = StreetCounts(source, counts, {}, set(), source.sha256, sum(counts.values()))
     _check_values(result)
     if point:
         result.points = ({next(iter(result.force_months)): points}

@@ -13,7 +13,7 @@ from conftest import dump
 from fakes.policeuk_import import ingest
 
 from data.catalogue import SLUG_BY_POLICE_TYPE
-from data.policeuk import local_authority_of
+from data.street import local_authority_of
 
 MARCH = "2021-03-leicestershire-street.csv.gz"
 APRIL = "2021-04-leicestershire-street.csv"

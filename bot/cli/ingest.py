@@ -37,9 +37,12 @@ def ingest_police(config: Config, paths: tuple[str, ...], as_json: bool) -> None
     download of months already held replaces them and lists every figure it revised.
     """
     db = open_store(config)
-    with show.file_progress(enabled=not as_json) as progress:
-        report = ingest_police_uk(db, paths, on_start=progress.start, on_file=progress.advance,
-                                  workers=config.ingest_workers)
+    try:
+        with show.file_progress(enabled=not as_json) as progress:
+            report = ingest_police_uk(db, paths, on_start=progress.start,
+                                      on_file=progress.advance, workers=config.ingest_workers)
+    finally:
+        db.close()  # the WAL checkpointed into the store file, whatever happens next
     if as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:

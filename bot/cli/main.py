@@ -12,6 +12,7 @@ import importlib
 import logging
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -96,17 +97,34 @@ def cli(ctx: click.Context, db_path: str | None) -> None:
 
 
 def main() -> None:
-    _light_start(sys.argv[1:])
-    cli(prog_name="cspbot")
+    light = _light_start(sys.argv[1:])
+    try:
+        cli(prog_name="cspbot")
+    except SystemExit as done:
+        if light and done.code in (0, None):
+            _quick_exit()
+        raise
 
 
-def _light_start(args: list[str]) -> None:
+def _quick_exit() -> NoReturn:
+    """Leave at once once `cspbot ingest police-uk` has done (its transaction committed, its
+    report printed): what is printed and logged is flushed, and the interpreter's tear-down
+    of a big run's objects, which the user would wait for, is skipped."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(0)
+
+
+def _light_start(args: list[str]) -> bool:
     """`cspbot ingest police-uk` needs neither pandas nor numpy, which sqlite-utils imports
     when it can (half a second and 40 MB of a run): for that command they are not offered to
     sqlite-utils (an import of either in the process then fails, and sqlite-utils does
     without them)."""
     pairs = zip(args, args[1:], strict=False)
-    if ("ingest", "police-uk") in pairs:
-        for name in ("pandas", "numpy"):
-            if name not in sys.modules:
-                sys.modules[name] = None  # type: ignore[assignment]
+    if ("ingest", "police-uk") not in pairs:
+        return False
+    for name in ("pandas", "numpy"):
+        if name not in sys.modules:
+            sys.modules[name] = None  # type: ignore[assignment]
+    return True

@@ -23,6 +23,8 @@ from data.boundaries import area_ground
 from data.catalogue import expand
 from data.contributions import neighbourhood_of
 
+NARROW = 1 / 3  # a ground with fewer of the store's LSOAs has its own map points sought
+
 
 class MapPoint(NamedTuple):  # a tuple: a force's 100,000 points are made fast
     location: str
@@ -81,10 +83,10 @@ def busiest_places(db: sqlite_utils.Database, pid: str, area: str, indicator: st
         return found
     column = " + ".join(f'c."{slug}"' for slug in expand(indicator))
     marks = ",".join("?" * len(months))
-    # A ground of under a third of the store's LSOAs: its own points are sought month by month
+    # A ground of under NARROW of the store's LSOAs: its own points are sought month by month
     # (about 10 us a point); a larger one: every point of those months is summed (with no
     # seeking), and the ground's picked after.
-    narrow = len(codes) * 3 < db.execute("SELECT COUNT(*) FROM lsoas").fetchone()[0]
+    narrow = len(codes) < NARROW * db.execute("SELECT COUNT(*) FROM lsoas").fetchone()[0]
     with _collector_paused():  # 100,000s of tuples: no collection passes meanwhile
         found.points = list(map(MapPoint._make, db.execute(
             f"SELECT p.location, p.lsoa, p.longitude, p.latitude, s.n FROM (SELECT c.place, "

@@ -28,6 +28,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/delivery.py
 	$(BIN)/python bench/edge.py
 	$(BIN)/python bench/audit.py
+	$(BIN)/python bench/where.py
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "CSP Bot needs Python 3.11 or later: set PYTHON=python3.11 (or newer).")'

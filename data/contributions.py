@@ -112,15 +112,19 @@ def contributions(db: sqlite_utils.Database, pid: str, indicator: str, area: str
     now = ",".join("?" * len(window.current))
     before = ",".join("?" * len(window.previous))
     months = [*window.current, *window.previous]
-    per_lsoa = [(lsoa, int(a or 0), int(b or 0)) for lsoa, a, b in db.execute(
-        f"SELECT lsoa, SUM(CASE WHEN month IN ({now}) THEN {column} END), "
-        f"SUM(CASE WHEN month IN ({before}) THEN {column} END) FROM police_counts "
-        f"WHERE {condition} AND month IN ({now},{before}) GROUP BY lsoa",
-        [*window.current, *window.previous, *params, *months])]
-    per_month = dict.fromkeys(months, 0)
-    for m, n in db.execute(f"SELECT month, SUM({column}) FROM police_counts WHERE {condition} "
-                           f"AND month IN ({now},{before}) GROUP BY month", [*params, *months]):
-        per_month[m] = int(n or 0)
+    # One read of the rows (MATERIALIZED), summed twice: per LSOA and window, and per month.
+    per_lsoa, per_month = [], dict.fromkeys(months, 0)
+    for lsoa, m, a, b in db.execute(
+            f"WITH r AS MATERIALIZED (SELECT lsoa, month, {column} AS n FROM police_counts "
+            f"WHERE {condition} AND month IN ({now},{before})) "
+            f"SELECT lsoa, NULL, SUM(CASE WHEN month IN ({now}) THEN n END), "
+            f"SUM(CASE WHEN month IN ({before}) THEN n END) FROM r GROUP BY lsoa "
+            "UNION ALL SELECT NULL, month, SUM(n), NULL FROM r GROUP BY month",
+            [*params, *months, *window.current, *window.previous]):
+        if m is None:
+            per_lsoa.append((lsoa, int(a or 0), int(b or 0)))
+        else:
+            per_month[m] = int(a or 0)
     found.monthly_now = [per_month[m] for m in window.current]
     found.monthly_before = [per_month[m] for m in window.previous]
     groups = _group(db, pid, area, by, [lsoa for lsoa, _, _ in per_lsoa], names)

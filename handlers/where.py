@@ -20,6 +20,7 @@ from handlers.args import match_area, take_indicator, take_month
 from handlers.registry import command
 from handlers.reply import Button, CspError, Facts, Reply, Table, Text
 from handlers.request import Request
+from handlers.where_kept import kept_reply
 from handlers.where_places import place_blocks
 
 WHERE = "where"  # the command, and the id of its button
@@ -77,6 +78,13 @@ def show_where(req: Request) -> Reply:
     while rest and rest[-1].lower() in FILLERS:
         rest = rest[:-1]
     area = match_area(req.db, req.partnership, rest)
+    return kept_reply(req.db, (WHERE, req.partnership, indicator, area, month,
+                               repr(req.settings.method), req.settings.suppress_below),
+                      lambda: work_out_where(req, indicator, area, month))
+
+
+def work_out_where(req: Request, indicator: str, area: str, month: str | None) -> Reply:
+    """The where answer, worked out afresh (show_where keeps it: handlers/where_kept.py)."""
     try:
         found = contributions(req.db, req.partnership, indicator, area, month)
         subs = [a for a in area_names(req.db, req.partnership) if a != req.partnership]

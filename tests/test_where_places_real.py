@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from conftest import FIXTURES, policeuk
 from fakes import real_stores
 
 from bot.cli.main import cli
+from data import place_queries
 from data.boundaries import area_ground
 from data.contributions import contributions
 from data.db import open_db
@@ -44,8 +46,11 @@ def raw_counts(months: list[str], codes: set[str], crime_type: str) -> Counter[t
     return found
 
 
+@pytest.mark.parametrize("narrow", [0.0, math.inf], ids=["summed-wide", "sought-narrow"])
 @pytest.mark.parametrize("pid", ["charnwood", "leicester", "rutland"])
-def test_the_busiest_locations_equal_a_count_of_the_raw_rows(store: Path, pid: str) -> None:
+def test_the_busiest_locations_equal_a_count_of_the_raw_rows(
+        store: Path, pid: str, narrow: float, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(place_queries, "NARROW", narrow)  # either way of reading the points
     db = open_db(store)
     try:
         window = contributions(db, pid, "burglary", month=MONTH).window

@@ -21,6 +21,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/ingest_process.py
 	$(BIN)/python bench/briefing.py
 	$(BIN)/python bench/real_briefing.py
 	$(BIN)/python bench/slack.py

@@ -14,7 +14,7 @@ before this table). Rows without an LSOA or coordinates are not placed on the ma
 from __future__ import annotations
 
 from collections.abc import Iterable
-from operator import add
+from operator import add, itemgetter
 
 import sqlite_utils
 
@@ -85,16 +85,17 @@ def replace_place_counts(db: sqlite_utils.Database, ids: PlaceIds, force: str, m
     if not by_point:
         return 0
     places = ids.ids(force, by_point)
+    pairs: Iterable[tuple[int | None, list[int]]] = zip(places, by_point.values(), strict=True)
     if None in places or len(set(places)) < len(places):  # points not placed, or written twice
         merged: dict[int, list[int]] = {}
-        for place, counts in zip(places, by_point.values(), strict=True):
+        for place, counts in pairs:
             if place is not None:
                 row = merged.get(place)
                 merged[place] = counts if row is None else list(map(add, row, counts))
-        rows = sorted(merged.items())
-    else:
-        rows = sorted(zip(places, by_point.values(), strict=True))  # type: ignore[arg-type]
-    conn.executemany(INSERT, [(month, place, *counts) for place, counts in rows])
+        pairs = merged.items()
+    rows = [(month, place, *counts) for place, counts in pairs]
+    rows.sort(key=itemgetter(1))  # in key order (sorting on the id alone: measured faster)
+    conn.executemany(INSERT, rows)
     return len(rows)
 
 

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import IO, Any, NoReturn
 
 from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
+from data.errors import IngestError
 from data.sources import Skipped, Source
 from data.street import (
     SEP,
@@ -130,9 +131,9 @@ class FileReader:
     process reads the first file itself (while the workers start on the next ones), and worker
     k reads files 1 + k, 1 + k + workers, ... and sends each result down its own pipe, pickled;
     a worker is at most one file ahead of the one being stored, which bounds what memory
-    holds. An error in
-    a worker comes back as the result of its file, and the worker stops. Leaving the block (at
-    the end, on an error or on Ctrl-C) closes the pipes and reaps the workers."""
+    holds. An error in a worker comes back as the result of its file, and the worker stops; a
+    worker that dies (killed, out of memory) is said as such. Leaving the block (at the end, on
+    an error or on Ctrl-C) closes the pipes and reaps the workers."""
 
     def __init__(self, sources: list[Source], workers: int) -> None:
         self.sources = sources
@@ -168,7 +169,14 @@ class FileReader:
     def _in_order(self) -> Iterator[StreetCounts | Skipped]:
         yield read_file(self.sources[0])  # while the workers read the next ones
         for index, source in enumerate(self.sources[1:]):
-            failed, result = pickle.load(self.pipes[index % self.workers])
+            try:
+                failed, result = pickle.load(self.pipes[index % self.workers])
+            except (EOFError, pickle.UnpicklingError) as exc:
+                raise IngestError(source.name, "could not be read: the process reading it "
+                                  "stopped before it had done (killed, or out of memory?).",
+                                  hint="Try again; if it happens again, set "
+                                       "CSP_INGEST_WORKERS=1 to read the files in one "
+                                       "process.") from exc
             if failed:
                 raise result
             if isinstance(result, StreetCounts):

@@ -9,12 +9,14 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
 from conftest import FIXTURES, dump, policeuk
 
 from data.db import open_db
+from data.errors import IngestError
 from data.policeuk import ingest_police_uk
 from data.reading import worker_count
 
@@ -109,3 +111,31 @@ def test_how_many_workers() -> None:
     assert worker_count(3, 2) == 1 and worker_count(0, 1) == 1
     default = worker_count(0, 100)
     assert 1 <= default <= 4 and (default == 1 or default <= (os.cpu_count() or 1))
+
+
+def test_a_worker_that_dies_is_said_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           ) -> None:
+    """A worker killed while it reads (here: it exits at once) refuses the run with a message
+    saying so and what to do, and nothing is written."""
+    import data.reading as reading
+
+    if reading.worker_count(2, 3) < 2 or threading.active_count() > 1:
+        pytest.skip("workers are not forked here (no fork, or other threads running)")
+    monkeypatch.setattr(reading, "read_file", _die_in_a_worker(os.getpid(), reading.read_file))
+    db = open_db(tmp_path / "csp.db")
+    try:
+        with pytest.raises(IngestError) as refused:
+            ingest_police_uk(db, sorted(EXTRACT.glob("*.csv")), workers=2)
+        assert "the process reading it stopped" in str(refused.value)
+        assert "CSP_INGEST_WORKERS=1" in (refused.value.hint or "")
+        assert db.execute("SELECT COUNT(*) FROM police_months").fetchone()[0] == 0
+    finally:
+        db.close()
+
+
+def _die_in_a_worker(parent: int, read):  # type: ignore[no-untyped-def]
+    def read_or_die(source):  # type: ignore[no-untyped-def]
+        if os.getpid() != parent:
+            os._exit(3)  # as if killed
+        return read(source)
+    return read_or_die

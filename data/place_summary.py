@@ -18,9 +18,10 @@ from typing import NamedTuple
 
 import sqlite_utils
 
+from data import place_queries
 from data.boundaries import area_ground
 from data.catalogue import expand
-from data.place_queries import _IN_GROUND, NARROW, MapPoint, Street, _json, _names
+from data.place_queries import _IN_GROUND, MapPoint, Street, _json, _names
 
 TABLE = "temp.where_points"
 STREETS = "temp.where_streets"
@@ -88,7 +89,8 @@ def _sum_points(db: sqlite_utils.Database, codes: list[str], indicator: str,
     so that the sort behind GROUP BY carries two numbers a row, not every crime type."""
     column = " + ".join(f'c."{slug}"' for slug in expand(indicator))
     marks = ",".join("?" * len(months))
-    narrow = len(codes) < NARROW * db.execute("SELECT COUNT(*) FROM lsoas").fetchone()[0]
+    stored = db.execute("SELECT COUNT(*) FROM lsoas").fetchone()[0]
+    narrow = len(codes) < place_queries.NARROW * stored
     db.execute(f"DROP TABLE IF EXISTS {TABLE}")
     db.execute(
         f"CREATE TABLE {TABLE} AS SELECT p.location, p.lsoa, p.longitude, p.latitude, s.n "

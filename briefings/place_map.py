@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from briefings.model import Chart
 from data.place_queries import MapPoint, Street
+from data.place_summary import Grid, PlaceSummary
 
 POINT = "#28579E"
 LABELLED = "#D5482B"
@@ -25,30 +26,50 @@ MIN_SPAN = 0.01  # degrees of latitude shown at least (about 1 km), for a handfu
 MAX_AREA = 420.0  # points^2 of the busiest point's circle, at most
 MAX_ROWS = 1000  # rows of the chart's table; `cspbot export places` gives every point
 MAX_DRAWN = 5000  # more map points than this are summed into a grid of cells to draw
+CELLS = 150  # cells across the map's larger span, when its points are summed
+GRID = Grid(MAX_DRAWN, CELLS, MIN_SPAN)  # the same rule, for data/place_summary.py's SQL
 
 
 def draw_place_map(title: str, points: list[MapPoint], streets: list[Street],
                    alt_text: str) -> Chart:
     """The map as a Chart: PNG, alt text, and one row per map point (busiest first)."""
-    fig = place_figure(title, points, streets[:LABELS])
+    return _chart(place_figure(title, points, streets[:LABELS]), points[:MAX_ROWS],
+                  len(points), alt_text)
+
+
+def draw_summary_map(title: str, summary: PlaceSummary, alt_text: str) -> Chart:
+    """The same map from what data/place_summary.py worked out in SQL (its points summed into
+    cells there when there are many): the same PNG and rows as `draw_place_map` gives."""
+    fig = _figure(title, summary.drawn, summary.points, summary.top_streets[:LABELS],
+                  summary.busiest)
+    return _chart(fig, summary.top_points[:MAX_ROWS], summary.points, alt_text)
+
+
+def _chart(fig: Figure, shown: list[MapPoint], points: int, alt_text: str) -> Chart:
     FigureCanvasAgg(fig)
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=fig.dpi, metadata={"Software": None})
     rows = [[p.location, p.lsoa, f"{p.latitude:.6f}", f"{p.longitude:.6f}", f"{p.count:,}"]
-            for p in points[:MAX_ROWS]]
-    if len(points) > MAX_ROWS:
-        rows.append([f"... and {len(points) - MAX_ROWS:,} more map points (cspbot export "
+            for p in shown]
+    if points > MAX_ROWS:
+        rows.append([f"... and {points - MAX_ROWS:,} more map points (cspbot export "
                      "places gives them all)", "", "", "", ""])
     return Chart("map", buffer.getvalue(), alt_text,
                  ["location", "lsoa", "latitude", "longitude", "count"], rows)
 
 
 def place_figure(title: str, points: list[MapPoint], labelled: list[Street]) -> Figure:
+    drawn = _gridded(points) if len(points) > MAX_DRAWN else [
+        (p.longitude, p.latitude, p.count) for p in points]
+    return _figure(title, drawn, len(points), labelled,
+                   max((p.count for p in points), default=1))
+
+
+def _figure(title: str, drawn: list[tuple[float, float, int]], points: int,
+            labelled: list[Street], busiest: int) -> Figure:
     fig = Figure(figsize=(9, 6.2), dpi=90)
     ax = fig.add_axes((0.02, 0.06, 0.62, 0.84))
     fig.text(0.02, 0.95, title, fontsize=11, ha="left", va="center")
-    drawn = _gridded(points) if len(points) > MAX_DRAWN else [
-        (p.longitude, p.latitude, p.count) for p in points]
     top = max((n for _, _, n in drawn), default=1)
     lons = np.array([x for x, _, _ in drawn] or [-1.1])
     lats = np.array([y for _, y, _ in drawn] or [52.6])
@@ -56,8 +77,8 @@ def place_figure(title: str, points: list[MapPoint], labelled: list[Street]) -> 
     ax.scatter(lons, lats, s=sizes, c=POINT, alpha=0.45 if len(drawn) > 200 else 0.7,
                linewidths=0, zorder=2)
     _frame(ax, lons.tolist(), lats.tolist())
-    _legend(ax, top, "At one map point" if len(drawn) == len(points) else "Near one another")
-    _label(fig, ax, labelled, max((p.count for p in points), default=1))
+    _legend(ax, top, "At one map point" if len(drawn) == points else "Near one another")
+    _label(fig, ax, labelled, busiest)
     return fig
 
 
@@ -72,7 +93,7 @@ def _gridded(points: list[MapPoint]) -> list[tuple[float, float, int]]:
     lon, lat, n = (np.array(column, dtype=float) for column in (
         [p.longitude for p in points], [p.latitude for p in points], [p.count for p in points]))
     stretch = 1 / math.cos(math.radians((lat.max() + lat.min()) / 2))
-    cell = max(lat.max() - lat.min(), (lon.max() - lon.min()) / stretch, MIN_SPAN) / 150
+    cell = max(lat.max() - lat.min(), (lon.max() - lon.min()) / stretch, MIN_SPAN) / CELLS
     keys = np.round(lon / cell / stretch) * 1e6 + np.round(lat / cell)
     _, which = np.unique(keys, return_inverse=True)
     total = np.bincount(which, weights=n)

@@ -7,10 +7,11 @@ as the rest of the answer shows them.
 
 from __future__ import annotations
 
-from briefings.place_map import LABELS, draw_place_map
+from briefings.place_map import GRID, LABELS, MAX_ROWS, draw_summary_map
 from data.catalogue import BY_SLUG
 from data.contributions import Contributions
-from data.place_queries import Places, busiest_places, places_held
+from data.place_queries import places_held
+from data.place_summary import PlaceSummary, summarise_places
 from handlers.reply import Block, Chart, Table, Text
 from handlers.request import Request
 
@@ -24,19 +25,18 @@ def place_blocks(req: Request, found: Contributions, below: int) -> list[Block]:
                      "(`cspbot ingest police-uk FILES`): this store was filled before they "
                      "were kept._")]
     name = BY_SLUG[found.indicator].name
-    places = busiest_places(req.db, found.partnership, found.area, found.indicator,
-                            found.window.current)
+    places = summarise_places(req.db, found.partnership, found.area, found.indicator,
+                              found.window.current, STREETS, MAX_ROWS, GRID)
     if not places.streets:
         return [Text(f"No {name.lower()} was placed at a map point in {found.area_name} in "
                      "the latest 12 months.")]
     span = f"{places.months[0]}..{places.months[-1]}"
-    half = places.half_at()
     blocks: list[Block] = [
         Text(f"*Where it happened* ({span}): half of {name.lower()} "
-             f"({places.total:,} crimes) at {half:,} of {len(places.streets):,} locations."),
+             f"({places.total:,} crimes) at {places.half_at:,} of {places.streets:,} locations."),
         Table(["Location", "LSOA", "Neighbourhood", "Crimes"],
               [[s.place, f"{s.lsoa_name} ({s.lsoa})", s.neighbourhood, _count(s.count, below)]
-               for s in places.streets[:STREETS]])]
+               for s in places.top_streets[:STREETS]])]
     if below == 0:
         blocks.append(_map(found, places, name))
     else:  # a sensitive indicator is not mapped point by point
@@ -48,13 +48,13 @@ def _count(n: int, below: int) -> str:
     return f"fewer than {below}" if 0 < n < below else f"{n:,}"
 
 
-def _map(found: Contributions, places: Places, name: str) -> Chart:
-    top = places.streets[:LABELS]
+def _map(found: Contributions, places: PlaceSummary, name: str) -> Chart:
+    top = places.top_streets[:LABELS]
     busiest = "; ".join(f"{s.place}, {s.lsoa_name} ({s.count:,})" for s in top)
     alt = (f"Map of {name.lower()} in {found.area_name}, {places.months[0]} to "
-           f"{places.months[-1]}: {places.total:,} crimes at {len(places.points):,} police.uk "
+           f"{places.months[-1]}: {places.total:,} crimes at {places.points:,} police.uk "
            f"map points, each a circle sized by its count. Busiest: {busiest}.")
     title = f"{name}, {found.area_name}, {places.months[0]} to {places.months[-1]}"
-    c = draw_place_map(title, places.points, places.streets, alt)
+    c = draw_summary_map(title, places, alt)
     return Chart(c.png, c.alt_text, title, c.headers, c.rows,
                  filename=f"where-{found.indicator}-{found.window.month}.png")

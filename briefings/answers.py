@@ -134,7 +134,7 @@ def answer_version(db: sqlite_utils.Database, pid: str, settings: MethodSettings
                    suppress_below: int) -> str:
     """A digest of all an answer depends on: the data, the settings and the code."""
     digest = hashlib.sha256()
-    for part in (_code_digest(), repr(data_version(db, pid)), repr(settings or MethodSettings()),
+    for part in (code_digest(), repr(data_version(db, pid)), repr(settings or MethodSettings()),
                  str(suppress_below)):
         digest.update(part.encode() + b"\0")
     return digest.hexdigest()[:24]
@@ -199,7 +199,7 @@ def _run_here(pid: str, indicator: str, area: str, settings: MethodSettings | No
     return future
 
 
-def _code_digest() -> str:
+def code_digest() -> str:
     """Of the code that words and draws answers (briefings/ and data/): an upgrade that
     changes a sentence or a chart makes every kept answer stale."""
     global _code

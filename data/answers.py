@@ -5,6 +5,10 @@ its maker derives from everything the answer depends on (the store's data, the s
 code). Rows of any other version are stale: they are never served, and are dropped whenever a
 partnership's answers of a new version are kept. Migration 0007 (data/migrations/m0007_answers.py)
 creates the table.
+
+Other kinds of answer share the table under a question of their own prefix (`KINDS`: "where:"
+for `/csp where`, handlers/where_store.py), each kind with its own version: keeping an answer
+drops only the stale answers of its own kind.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from data.db import write_transaction
 from data.values import partnership_values
 
 TABLE = "answers"
+KINDS = ("where:",)  # prefixes of questions kept under versions of their own
 
 
 def find_answer(db: sqlite_utils.Database, pid: str, question: str,
@@ -29,10 +34,16 @@ def find_answer(db: sqlite_utils.Database, pid: str, question: str,
 
 def keep_answer(db: sqlite_utils.Database, pid: str, question: str, version: str, as_of: str,
                 body: str, chart: bytes | None) -> None:
-    """Keep (or replace) one answer; the partnership's answers of other versions go."""
+    """Keep (or replace) one answer; the partnership's answers of its kind and other versions
+    go."""
     made = datetime.now(UTC).isoformat(timespec="seconds")
+    kind = next((k for k in KINDS if question.startswith(k)), None)
+    same_kind, params = (("question GLOB ?", [f"{kind}*"]) if kind else
+                         (" AND ".join(["NOT question GLOB ?"] * len(KINDS)),
+                          [f"{k}*" for k in KINDS]))
     with write_transaction(db):
-        db.execute(f"DELETE FROM {TABLE} WHERE partnership = ? AND version != ?", (pid, version))
+        db.execute(f"DELETE FROM {TABLE} WHERE partnership = ? AND version != ? AND {same_kind}",
+                   (pid, version, *params))
         db.execute(f"INSERT OR REPLACE INTO {TABLE} (partnership, question, version, as_of, "
                    "body, chart, made_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                    (pid, question, version, as_of, body, chart, made))

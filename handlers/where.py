@@ -14,6 +14,7 @@ from briefings.period import compare_periods
 from data.catalogue import BY_SLUG
 from data.contributions import Contributions, Part, contributions
 from data.errors import DataError
+from data.held_series import area_coverage
 from data.partnerships import area_condition, area_names
 from data.words import counted
 from handlers.args import match_area, take_indicator, take_month
@@ -22,6 +23,7 @@ from handlers.reply import Button, CspError, Facts, Reply, Table, Text
 from handlers.request import Request
 from handlers.where_kept import kept_reply
 from handlers.where_places import place_blocks
+from handlers.where_store import stored_reply, where_question
 
 WHERE = "where"  # the command, and the id of its button
 TOP = 10  # neighbourhoods shown in chat; `cspbot export contributions` gives them all
@@ -78,13 +80,35 @@ def show_where(req: Request) -> Reply:
     while rest and rest[-1].lower() in FILLERS:
         rest = rest[:-1]
     area = match_area(req.db, req.partnership, rest)
-    return kept_reply(req.db, (WHERE, req.partnership, indicator, area, month,
-                               repr(req.settings.method), req.settings.suppress_below),
-                      lambda: work_out_where(req, indicator, area, month))
+    if month is not None and month == latest_month(req, area):
+        month = None  # the same question as without it, kept and prepared as such
+    pid, settings = req.partnership, req.settings
+    return kept_reply(req.db, (WHERE, pid, indicator, area, month, repr(settings.method),
+                               settings.suppress_below),
+                      lambda: stored_reply(req.db, pid, where_question(pid, indicator, area,
+                                                                       month), settings,
+                                           lambda: work_out_where(req, indicator, area, month)))
+
+
+def latest_month(req: Request, area: str) -> str | None:
+    """The latest month held for the area: the month a where question without one asks."""
+    try:
+        held = area_coverage(req.db, req.partnership, area).held
+    except DataError:
+        return None  # the question itself says why (work_out_where)
+    return held[-1] if held else None
 
 
 def work_out_where(req: Request, indicator: str, area: str, month: str | None) -> Reply:
-    """The where answer, worked out afresh (show_where keeps it: handlers/where_kept.py)."""
+    """The where answer, worked out afresh (show_where keeps it: handlers/where_kept.py in
+    memory, handlers/where_store.py in the store)."""
+    return where_reply(req, *where_parts(req, indicator, area, month))
+
+
+def where_parts(req: Request, indicator: str, area: str,
+                month: str | None) -> tuple[Contributions, Contributions | None]:
+    """The change and its neighbourhoods, and its areas' parts (the whole partnership of one
+    with areas); a CspError for a question that cannot be answered."""
     try:
         found = contributions(req.db, req.partnership, indicator, area, month)
         subs = [a for a in area_names(req.db, req.partnership) if a != req.partnership]
@@ -92,7 +116,7 @@ def work_out_where(req: Request, indicator: str, area: str, month: str | None) -
                                by="area") if subs and area == req.partnership else None)
     except DataError as exc:
         raise CspError(exc.message, exc.hint) from None
-    return where_reply(req, found, areas)
+    return found, areas
 
 
 def where_reply(req: Request, found: Contributions, areas: Contributions | None) -> Reply:

@@ -3,16 +3,17 @@
 A where answer reads a force's worth of rows and draws a map (about a second for a force of
 1,000 neighbourhoods); asked again on an unchanged store it is served from memory. It is kept
 under the store's version (data/kept.py: the store's file, its imports and the force-months they
-hold, every partnership file loaded) and the map points' (force-months whose points are held,
-and the months of place counts held: an unchanged file imported again into a store made before
-they were kept adds them without an import), with the question (partnership, indicator, area,
-month) and the settings it was answered with. Any import or any partnership (re)load makes every
-kept answer stale. A store in memory is never kept. At most LIMIT answers are kept (a map is
-about 100 kB), the least recently asked going first.
+hold, every partnership file loaded) and the map points' (the last map point held, and the
+months of place counts held: an unchanged file imported again into a store made before they
+were kept adds them without an import; the points that the boundary matching derives from the
+place counts, data/points.py, change no where answer), with the question (partnership,
+indicator, area, month) and the settings it was answered with. Any import or any partnership
+(re)load makes every kept answer stale. A store in memory is never kept. At most LIMIT answers
+are kept (a map is about 100 kB), the least recently asked going first.
 
-Kept answers live in the process that worked them out: each of the bot's answer workers keeps
-its own, and a restart starts afresh (the indicator answers of briefings/answers.py are also kept
-in the store; these are not).
+Kept answers live in the process that asked for them: each of the bot's answer workers keeps
+its own. Behind them is the store (handlers/where_store.py), which every process shares and a
+restart keeps, and where the preparer puts the answers it works out ahead.
 """
 
 from __future__ import annotations
@@ -34,12 +35,18 @@ _keeping = [True]
 
 
 def keep_where_answers(on: bool) -> None:
-    """Keep where answers (the default), or work each one out afresh (bench/where.py's cold
-    figures); switching off forgets what was kept."""
+    """Keep where answers (the default), or work each one out afresh, neither kept nor read
+    from memory or the store (bench/where.py's cold figures); switching off forgets what was
+    kept in memory."""
     _keeping[0] = on
     if not on:
         with _lock:
             _kept.clear()
+
+
+def keeping() -> bool:
+    """Whether where answers are kept (keep_where_answers)."""
+    return _keeping[0]
 
 
 def where_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
@@ -48,7 +55,7 @@ def where_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
     if version is None:
         return None
     return (*version, *db.execute(
-        "SELECT (SELECT COUNT(*) FROM police_point_months), "
+        "SELECT (SELECT MAX(id) FROM police_places), "
         "(SELECT MIN(month) FROM police_place_counts), "
         "(SELECT MAX(month) FROM police_place_counts)").fetchone())
 

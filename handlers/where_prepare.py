@@ -1,0 +1,109 @@
+"""`/csp where` answers worked out ahead: after a partnership's indicator answers, the preparer
+(bot/answers/preparer.py) and `cspbot prepare` work out the where answer of each police.uk
+indicator the partnership holds, for the whole partnership and its latest month (what
+`/csp where <indicator>` and the Where? button ask), and keep them in the store
+(handlers/where_store.py). In the bot they are worked out in the answer workers
+(`prepare_where` is what a worker runs), never in the bot's own process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from dataclasses import dataclass, field
+
+import sqlite_utils
+
+from briefings.method import MethodSettings
+from data.catalogue import BY_SLUG
+from data.partnerships import area_condition, partnership_indicators
+from handlers.reply import Context, CspError
+from handlers.request import Request, Settings
+from handlers.where import where_parts, where_reply
+from handlers.where_store import find_where, keep_where, where_answer_version, where_question
+
+log = logging.getLogger("cspbot.answers")
+MADE, ALREADY, SKIPPED = "made", "already", "skipped"  # what prepare_where did
+SubmitWhere = Callable[[str, str, MethodSettings, int], "Future[str]"]
+
+
+@dataclass
+class WherePrepared:
+    made: int = 0  # where answers worked out now
+    already: int = 0  # kept already for the current version
+    skipped: list[str] = field(default_factory=list)  # no police.uk data, or refused
+    failed: list[str] = field(default_factory=list)  # unexpected errors (logged)
+
+
+def where_indicators(db: sqlite_utils.Database, pid: str) -> list[str]:
+    """The police.uk indicators of the partnership, if any police.uk row is held for it."""
+    condition, params = area_condition(db, pid, pid)
+    if not db.execute(f"SELECT 1 FROM police_counts WHERE {condition} LIMIT 1",
+                      params).fetchone():
+        return []
+    return list(dict.fromkeys(str(i["slug"]) for i in partnership_indicators(db, pid)
+                              if str(i["slug"]) in BY_SLUG))
+
+
+def prepare_where(db: sqlite_utils.Database, pid: str, indicator: str,
+                  method: MethodSettings, suppress_below: int) -> str:
+    """Work out and keep the latest where answer of `indicator` for the whole partnership:
+    MADE, ALREADY (kept for this version) or SKIPPED (no answer to keep)."""
+    settings = Settings(method=method, suppress_below=suppress_below, partnership=pid)
+    version = where_answer_version(db, settings)
+    question = where_question(pid, indicator, pid, None)
+    if version is None:
+        return SKIPPED
+    if find_where(db, pid, question, version) is not None:
+        return ALREADY
+    req = Request(db, Context("preparer", "console"), pid, None, [], "", False, settings)
+    try:
+        found, areas = where_parts(req, indicator, pid, None)
+    except CspError:
+        return SKIPPED
+    if found.window.problem:
+        return SKIPPED
+    keep_where(db, pid, question, version, where_reply(req, found, areas))
+    return MADE
+
+
+def prepare_where_answers(db: sqlite_utils.Database, pid: str, method: MethodSettings,
+                          suppress_below: int, submit: SubmitWhere | None = None,
+                          parallel: int = 1) -> WherePrepared:
+    """`prepare_where` for each of `where_indicators`, `parallel` at a time through `submit`
+    (the answer workers), or one at a time here without it."""
+    result = WherePrepared()
+    waiting: dict[Future[str], str] = {}
+    todo = where_indicators(db, pid)
+    for count, indicator in enumerate(todo, 1):
+        waiting[_start(db, pid, indicator, method, suppress_below, submit)] = indicator
+        while waiting and (len(waiting) >= max(1, parallel) or count == len(todo)):
+            finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+            for future in finished:
+                indicator = waiting.pop(future)
+                try:
+                    done = future.result()
+                except Exception:  # noqa: BLE001 (one bad indicator must not stop the rest)
+                    log.exception("could not prepare the where answer of %s", indicator)
+                    result.failed.append(indicator)
+                    continue
+                if done == MADE:
+                    result.made += 1
+                elif done == ALREADY:
+                    result.already += 1
+                else:
+                    result.skipped.append(indicator)
+    return result
+
+
+def _start(db: sqlite_utils.Database, pid: str, indicator: str, method: MethodSettings,
+           suppress_below: int, submit: SubmitWhere | None) -> Future[str]:
+    if submit is not None:
+        return submit(pid, indicator, method, suppress_below)
+    future = Future[str]()
+    try:
+        future.set_result(prepare_where(db, pid, indicator, method, suppress_below))
+    except Exception as exc:  # noqa: BLE001 (reported by whoever reads the future)
+        future.set_exception(exc)
+    return future

@@ -99,6 +99,14 @@ def _judge(pid: str, indicator: str, area: str, month: str | None,
     return judge(_worker.services.db(), pid, indicator, area, month, settings, suppress_below)
 
 
+def _prepare_where(pid: str, indicator: str, method: MethodSettings,
+                   suppress_below: int) -> str:
+    from handlers.where_prepare import prepare_where
+
+    assert _worker is not None
+    return prepare_where(_worker.services.db(), pid, indicator, method, suppress_below)
+
+
 def _pid() -> int:
     return os.getpid()
 
@@ -127,19 +135,25 @@ class AnswerWorkers:
 
     def submit(self, pid: str, indicator: str, area: str, month: str | None,
                settings: MethodSettings | None, suppress_below: int) -> Future[Answer]:
+        return self._call(_judge, pid, indicator, area, month, settings, suppress_below)
+
+    def submit_where(self, pid: str, indicator: str, method: MethodSettings,
+                     suppress_below: int) -> Future[str]:
+        """Prepare (work out and keep) a where answer in a worker (handlers/where_prepare.py)."""
+        return self._call(_prepare_where, pid, indicator, method, suppress_below)
+
+    def _call(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         with self._lock:
             if self._closed:
                 raise RuntimeError("CSP Bot is stopping: no new answers are worked out")
             if self._executor is None:
                 self._executor = self._start()
             try:
-                return self._executor.submit(_judge, pid, indicator, area, month, settings,
-                                             suppress_below)
+                return self._executor.submit(function, *args)
             except BrokenProcessPool:
                 log.warning("an answer worker stopped unexpectedly: starting new workers")
                 self._executor = self._start()
-                return self._executor.submit(_judge, pid, indicator, area, month, settings,
-                                             suppress_below)
+                return self._executor.submit(function, *args)
 
     def run_job(self, job: Callable[..., None], *args: Any) -> bool:
         """Have a worker run `job(services, *args)` (a module-level function, so that it pickles
@@ -192,7 +206,8 @@ def start_answer_workers(services: Services, prepare: bool = True,
                             life=life)
     use_workers(workers.submit)
     if prepare and config.prepare_answers:
-        workers.preparer = AnswerPreparer(services, parallel=max(1, config.answer_workers - 1))
+        workers.preparer = AnswerPreparer(services, parallel=max(1, config.answer_workers - 1),
+                                          submit_where=workers.submit_where)
         workers.preparer.start()
     return workers
 

@@ -1,0 +1,185 @@
+"""`/csp where` answers kept in the store and prepared ahead (handlers/where_store.py,
+handlers/where_prepare.py, handlers/reply_json.py), on the demo's Kettering with street files
+written by the test (tests/fakes/where_store.py): every block type reads back from JSON equal;
+a prepared answer is served from the store once the process's memory is cleared, the same as
+worked out afresh, with or without the latest month; an import or a partnership reload makes
+it stale; `cspbot prepare` prepares them, here and in worker processes, beside the indicator
+answers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fakes.where_store import FORCE, HEADER, add_streets
+
+import handlers.where as where
+from briefings.answers import answer_version
+from briefings.method import MethodSettings
+from data.answers import answerable, kept_questions
+from data.db import open_db
+from data.demo import DEMO_AS_OF, SEED
+from data.partnership import load_partnership
+from data.policeuk import ingest_police_uk
+from handlers.reply import (
+    Actions,
+    Button,
+    Chart,
+    Context,
+    Divider,
+    Document,
+    Facts,
+    Link,
+    Reply,
+    SendBriefing,
+    Table,
+    Text,
+)
+from handlers.reply_json import BLOCKS, reply_from_json, reply_to_json
+from handlers.request import Settings
+from handlers.router import dispatch
+from handlers.where_kept import keep_where_answers
+from handlers.where_prepare import prepare_where_answers, where_indicators
+
+PID = "kettering"
+
+
+@pytest.fixture
+def store(cspbot, db_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    assert cspbot("demo").exit_code == 0
+    add_streets(db_path, tmp_path / "streets")
+    db = open_db(db_path)
+    yield db
+    db.close()
+
+
+@pytest.fixture
+def worked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str | None]]:
+    """The months of the where answers worked out afresh (not served kept)."""
+    done: list[str | None] = []
+    work = where.work_out_where
+
+    def counted(req, indicator, area, month):  # type: ignore[no-untyped-def]
+        done.append(month)
+        return work(req, indicator, area, month)
+
+    monkeypatch.setattr(where, "work_out_where", counted)
+    keep_where_answers(True)
+    yield done
+    keep_where_answers(True)
+
+
+def ask(db, text: str) -> Reply:  # type: ignore[no-untyped-def]
+    reply = dispatch(text, Context("U1", "console", today="2010-04-07"), db, Settings())
+    assert isinstance(reply, Reply) and reply.title != "Sorry", reply.fallback_text
+    return reply
+
+
+def forget() -> None:
+    """What a fresh process knows: nothing kept in memory."""
+    keep_where_answers(False)
+    keep_where_answers(True)
+
+
+def where_rows(db) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    return {r[0]: r[1] for r in db.execute(
+        "SELECT question, version FROM answers WHERE question GLOB 'where:*'")}
+
+
+def test_every_block_type_reads_back_from_json_equal() -> None:
+    blocks = [Text("*Burglary* rose"), Facts([("Latest 12 months", "120"), ("Change", "+48")]),
+              Chart(b"\x89PNG\r\n\x1a\n\x00\xff", "A map", "Where", ["Street", "Crimes"],
+                    [["High Street", "12"]], "map.png"),
+              Table(["Area", "Change"], [["Town centre", "+36"], ["Rest", "+12"]]), Divider(),
+              Actions([Button("where", "Where?", "burglary", asks="where burglary"),
+                       Button("update_action", "Update", "kettering:4.6.2")]),
+              Document(b"<html>\xe2\x82\xac</html>", "paper.html", "Paper"),
+              Link("https://bot.example/papers/x", "Open the paper")]
+    assert {type(b).__name__ for b in blocks} == set(BLOCKS)
+    reply = Reply("Where: Burglary", blocks, "Burglary rose", public=True,
+                  effects=[SendBriefing(PID, "2010-03", None, "asked again")])
+    again = reply_from_json(reply_to_json(reply))
+    assert again == reply
+    assert isinstance(again.blocks[1], Facts) and again.blocks[1].items[0] == (
+        "Latest 12 months", "120")
+    with pytest.raises(KeyError):
+        reply_from_json(reply_to_json(reply).replace('"Divider"', '"Pickled"'))
+
+
+def test_a_prepared_answer_is_served_from_the_store_as_worked_out(store, worked) -> None:
+    done = prepare_where_answers(store, PID, MethodSettings(), 5)
+    wanted = where_indicators(store, PID)
+    assert "burglary" in wanted and done.made == len(wanted) - len(done.skipped) > 0
+    assert not done.failed
+    assert "where:burglary@@latest" in where_rows(store)
+    forget()
+    served = ask(store, "where burglary")
+    with_month = ask(store, "where burglary 2010-03")  # the latest month: the same question
+    forget()
+    assert worked == []
+    assert served == with_month
+    keep_where_answers(False)  # worked out afresh, neither kept nor read from the store
+    afresh = ask(store, "where burglary")
+    assert worked == [None]
+    assert repr(served) == repr(afresh)  # to the byte, the map's PNG included
+    keep_where_answers(True)
+    again = prepare_where_answers(store, PID, MethodSettings(), 5)
+    assert (again.made, again.already) == (0, done.made)
+
+
+def test_an_answer_worked_out_when_asked_is_kept_for_the_next_process(store, worked) -> None:
+    first = ask(store, "where burglary 2010-02")
+    assert worked == ["2010-02"] and "where:burglary@@2010-02" in where_rows(store)
+    forget()
+    assert ask(store, "where burglary 2010-02") == first
+    assert worked == ["2010-02"]
+
+
+def test_an_import_makes_the_prepared_answer_stale(store, worked, tmp_path: Path) -> None:
+    prepare_where_answers(store, PID, MethodSettings(), 5)
+    before = where_rows(store)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    extra = [f",2010-03,{FORCE},{FORCE},-0.72,52.39,On or near High Street,E01027080,"
+             "Kettering 004B,Burglary,Under investigation,"] * 20
+    (folder / "2010-03-northamptonshire-street.csv").write_text(
+        "\n".join([HEADER, *extra]) + "\n", encoding="utf-8")
+    ingest_police_uk(store, [folder])
+    forget()
+    after = ask(store, "where burglary")
+    assert worked == [None]
+    assert after.fallback_text.startswith("Burglary rose by 58 (+80.6%)")
+    assert set(where_rows(store).values()).isdisjoint(before.values())  # stale ones dropped
+
+
+def test_a_partnership_reload_makes_the_prepared_answer_stale(store, worked,
+                                                              tmp_path: Path) -> None:
+    prepare_where_answers(store, PID, MethodSettings(), 5)
+    (tmp_path / "kettering-lsoas.csv").write_bytes((SEED / "kettering-lsoas.csv").read_bytes())
+    changed = tmp_path / "kettering.toml"
+    changed.write_text((SEED / "kettering.toml").read_text(encoding="utf-8").replace(
+        'name = "Kettering Town Centre"', 'name = "Kettering Market Place"'), encoding="utf-8")
+    load_partnership(store, changed, as_of=DEMO_AS_OF)
+    forget()
+    reply = ask(store, "where burglary")
+    assert worked == [None]
+    assert "Kettering Market Place" in repr(reply)
+
+
+@pytest.mark.parametrize("workers", ["0", "1"])
+def test_cspbot_prepare_prepares_the_where_answers_beside_the_others(store, cspbot,
+                                                                     workers: str) -> None:
+    result = cspbot("prepare", "--workers", workers)
+    assert result.exit_code == 0, result.output
+    made = re.search(r"kettering: (\d+) where answers prepared in [\d.]+ s, 0 already",
+                     result.output)
+    assert made, result.output
+    kept = where_rows(store)
+    assert int(made.group(1)) == len(kept) > 0 and "where:burglary@@latest" in kept
+    indicator = kept_questions(store, PID, answer_version(store, PID, MethodSettings(), 5))
+    assert len(indicator) == len(answerable(store, PID))  # both kinds kept, side by side
+    again = cspbot("prepare", "--workers", workers).output
+    assert "kettering: 0 where answers prepared" in again
+    assert f"{len(kept)} already prepared." in again

@@ -37,6 +37,7 @@ from bot.logs import configure_logging
 from bot.services import Services
 from briefings.answers import Answer, use_workers
 from briefings.method import MethodSettings
+from handlers.where_prepare import prepare_where
 
 log = logging.getLogger("cspbot.answers")
 THREADS = 4  # per worker: jobs run at once (a chat command mostly waits for the platform)
@@ -101,8 +102,6 @@ def _judge(pid: str, indicator: str, area: str, month: str | None,
 
 def _prepare_where(pid: str, indicator: str, method: MethodSettings,
                    suppress_below: int) -> str:
-    from handlers.where_prepare import prepare_where
-
     assert _worker is not None
     return prepare_where(_worker.services.db(), pid, indicator, method, suppress_below)
 

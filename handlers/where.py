@@ -23,7 +23,7 @@ from handlers.reply import Button, CspError, Facts, Reply, Table, Text
 from handlers.request import Request
 from handlers.where_kept import kept_reply
 from handlers.where_places import place_blocks
-from handlers.where_store import stored_reply, where_question
+from handlers.where_store import stored_reply
 
 WHERE = "where"  # the command, and the id of its button
 TOP = 10  # neighbourhoods shown in chat; `cspbot export contributions` gives them all
@@ -80,18 +80,19 @@ def show_where(req: Request) -> Reply:
     while rest and rest[-1].lower() in FILLERS:
         rest = rest[:-1]
     area = match_area(req.db, req.partnership, rest)
-    if month is not None and month == latest_month(req, area):
-        month = None  # the same question as without it, kept and prepared as such
     pid, settings = req.partnership, req.settings
+
+    def work() -> tuple[Reply, str | None]:
+        return work_out_where(req, indicator, area, month), month or latest_month(req, area)
+
     return kept_reply(req.db, (WHERE, pid, indicator, area, month, repr(settings.method),
                                settings.suppress_below),
-                      lambda: stored_reply(req.db, pid, where_question(pid, indicator, area,
-                                                                       month), settings,
-                                           lambda: work_out_where(req, indicator, area, month)))
+                      lambda: stored_reply(req.db, pid, (indicator, area, month), settings, work))
 
 
 def latest_month(req: Request, area: str) -> str | None:
-    """The latest month held for the area: the month a where question without one asks."""
+    """The latest month held for the area: the month a where question without one asks (kept
+    in memory once worked out, data/kept.py)."""
     try:
         held = area_coverage(req.db, req.partnership, area).held
     except DataError:

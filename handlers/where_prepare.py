@@ -64,7 +64,7 @@ def prepare_where(db: sqlite_utils.Database, pid: str, indicator: str,
         return SKIPPED
     if found.window.problem:
         return SKIPPED
-    keep_where(db, pid, question, version, where_reply(req, found, areas))
+    keep_where(db, pid, question, version, where_reply(req, found, areas), found.window.month)
     return MADE
 
 

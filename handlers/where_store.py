@@ -48,11 +48,12 @@ def where_answer_version(db: sqlite_utils.Database, settings: Settings) -> str |
     return digest.hexdigest()[:24]
 
 
-def find_where(db: sqlite_utils.Database, pid: str, question: str,
-               version: str) -> Reply | None:
-    """The kept answer of `version`, if there is one and it reads back whole."""
+def find_where(db: sqlite_utils.Database, pid: str, question: str, version: str,
+               as_of: str | None = None) -> Reply | None:
+    """The kept answer of `version` (and to the month `as_of`, when given), if there is one
+    and it reads back whole."""
     found = find_answer(db, pid, question, version)
-    if found is None:
+    if found is None or (as_of is not None and found[0] != as_of):
         return None
     try:
         return reply_from_json(found[1])
@@ -63,25 +64,31 @@ def find_where(db: sqlite_utils.Database, pid: str, question: str,
 
 
 def keep_where(db: sqlite_utils.Database, pid: str, question: str, version: str,
-               reply: Reply) -> None:
-    """Keep the answer (an answer not kept is worked out again next time: never an error)."""
+               reply: Reply, as_of: str | None) -> None:
+    """Keep the answer to the month `as_of` (the latest month, for a question without one; ''
+    when none is held); an answer not kept is worked out again next time: never an error."""
     try:
-        keep_answer(db, pid, question, version, question.rsplit("@", 1)[1],
-                    reply_to_json(reply), None)
+        keep_answer(db, pid, question, version, as_of or "", reply_to_json(reply), None)
     except Exception:  # noqa: BLE001 (e.g. a read-only store)
         log.warning("could not keep the answer to %s", question, exc_info=True)
 
 
-def stored_reply(db: sqlite_utils.Database, pid: str, question: str, settings: Settings,
-                 work: Callable[[], Reply]) -> Reply:
-    """The kept answer to `question`, else `work()`, kept."""
+def stored_reply(db: sqlite_utils.Database, pid: str, asked: tuple[str, str, str | None],
+                 settings: Settings, work: Callable[[], tuple[Reply, str | None]]) -> Reply:
+    """The kept answer to `asked` (indicator, area, month or None: the latest), else the reply
+    of `work()` (the reply, and the month it is to), kept. A question whose month is the
+    latest is the question without it: served from its answer (prepared ones are) as it is
+    kept, with no need to work out which month is the latest."""
+    indicator, area, month = asked
     version = where_answer_version(db, settings) if keeping() else None
     if version is None:
-        return work()
-    found = find_where(db, pid, question, version)
+        return work()[0]
+    question = where_question(pid, indicator, area, month)
+    found = (find_where(db, pid, where_question(pid, indicator, area, None), version, month)
+             if month else None) or find_where(db, pid, question, version)
     if found is None:
-        found = work()
-        keep_where(db, pid, question, version, found)
+        found, as_of = work()
+        keep_where(db, pid, question, version, found, as_of)
     return found
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -26,10 +27,12 @@ from data.db import write_transaction
 from data.errors import IngestError
 from data.places import PlaceIds, place_counts_held, replace_place_counts
 from data.points import LsoaNames
-from data.reading import POLICE_SLUGS, FileReader, MonthRows, worker_count
+from data.reader_pool import FileReader, take_early
+from data.reading import POLICE_SLUGS, MonthRows, worker_count
 from data.sources import Skipped, Source, expand
 from data.street import StreetCounts
 
+log = logging.getLogger("cspbot.ingest")
 ForceMonth = tuple[str, str]
 CACHE_KIB = 65536  # the store's page cache during an import, in KiB
 INSERT_COUNTS = (
@@ -99,10 +102,16 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                      workers: int = 0) -> IngestReport:
     """Import every street-level file under `paths`; all or nothing. Raises IngestError.
     `workers`: processes reading files at once (data/reading.py; 0: one per core)."""
-    sources, skipped = expand(paths)
+    early = take_early(paths, workers)
+    if early:  # its workers were started as the command started (bot/cli/main.py)
+        sources, skipped, reader = early
+    else:
+        sources, skipped = expand(paths)
+        reader = FileReader(sources, worker_count(workers, len(sources)))
+    log.debug("reading %d files in %s", len(sources), f"{reader.workers} worker processes"
+              if reader.workers > 1 else "this process")
     report = IngestReport(skipped=skipped)
     before: dict[ForceMonth, Before] = {}
-    reader = FileReader(sources, worker_count(workers, len(sources)))
     with reader as results, _bulk_settings(db), write_transaction(db):
         if on_start:  # after the reader's workers are forked: a progress bar starts a thread
             on_start(sources)

@@ -117,11 +117,11 @@ def test_a_worker_that_dies_is_said_as_such(tmp_path: Path, monkeypatch: pytest.
                                            ) -> None:
     """A worker killed while it reads (here: it exits at once) refuses the run with a message
     saying so and what to do, and nothing is written."""
-    import data.reading as reading
+    import data.reader_pool as pool
 
-    if reading.worker_count(2, 3) < 2 or threading.active_count() > 1:
+    if worker_count(2, 3) < 2 or threading.active_count() > 1:
         pytest.skip("workers are not forked here (no fork, or other threads running)")
-    monkeypatch.setattr(reading, "read_file", _die_in_a_worker(os.getpid(), reading.read_file))
+    monkeypatch.setattr(pool, "read_file", _die_in_a_worker(os.getpid(), pool.read_file))
     db = open_db(tmp_path / "csp.db")
     try:
         with pytest.raises(IngestError) as refused:
@@ -139,3 +139,27 @@ def _die_in_a_worker(parent: int, read):  # type: ignore[no-untyped-def]
             os._exit(3)  # as if killed
         return read(source)
     return read_or_die
+
+
+def test_workers_started_early_for_other_paths_are_stopped() -> None:
+    """`cspbot ingest police-uk` starts reading its files as it starts (bot/cli/main.py); if
+    the import then asks for other paths, those workers are stopped and reaped."""
+    import data.reader_pool as pool
+
+    if worker_count(2, 4) < 2 or threading.active_count() > 1:
+        pytest.skip("workers are not forked here (no fork, or other threads running)")
+    files = sorted(EXTRACT.glob("*.csv"))
+    pool.start_early(files, 2)
+    [(_, _, _, _, reader)] = pool._early
+    pids = list(reader.pids)
+    assert len(pids) == 2
+    assert pool.take_early(files[:2], 2) is None and not pool._early
+    for pid in pids:
+        with pytest.raises(ChildProcessError):
+            os.waitpid(pid, os.WNOHANG)
+    pool.start_early(files, 2)
+    taken = pool.take_early([str(f) for f in files], 2)  # the same paths, as click gives them
+    assert taken is not None
+    sources, _, reader = taken
+    with reader as results:
+        assert [r.source for r in results] == sources  # type: ignore[union-attr]

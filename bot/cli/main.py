@@ -120,11 +120,20 @@ def _light_start(args: list[str]) -> bool:
     """`cspbot ingest police-uk` needs neither pandas nor numpy, which sqlite-utils imports
     when it can (half a second and 40 MB of a run): for that command they are not offered to
     sqlite-utils (an import of either in the process then fails, and sqlite-utils does
-    without them)."""
-    pairs = zip(args, args[1:], strict=False)
-    if ("ingest", "police-uk") not in pairs:
+    without them). Its files are listed and their reading started at once, in worker
+    processes, while the command imports its libraries and opens the store
+    (data/reader_pool.py's start_early; the command takes them if its paths and
+    CSP_INGEST_WORKERS are those guessed here, and starts afresh otherwise)."""
+    if "police-uk" not in args or args[max(0, args.index("police-uk") - 1)] != "ingest":
         return False
     for name in ("pandas", "numpy"):
         if name not in sys.modules:
             sys.modules[name] = None  # type: ignore[assignment]
+    paths = args[args.index("police-uk") + 1:]
+    setting = os.environ.get("CSP_INGEST_WORKERS", "0").strip() or "0"
+    if paths and setting.isdigit() and not any(p.startswith("-") and p != "--json"
+                                               for p in paths):
+        from data.reader_pool import start_early  # here: only this command reads files early
+
+        start_early([p for p in paths if p != "--json"], int(setting))
     return True

@@ -22,6 +22,7 @@ from data.answers import answerable, kept_questions
 from data.db import open_db
 from data.demo import DEMO_AS_OF, SEED
 from data.partnership import load_partnership
+from data.partnerships import area_ids
 from data.policeuk import ingest_police_uk
 from handlers.reply import (
     Actions,
@@ -111,16 +112,21 @@ def test_every_block_type_reads_back_from_json_equal() -> None:
 def test_a_prepared_answer_is_served_from_the_store_as_worked_out(store, worked) -> None:
     done = prepare_where_answers(store, PID, MethodSettings(), 5)
     wanted = where_indicators(store, PID)
-    assert "burglary" in wanted and done.made == len(wanted) - len(done.skipped) > 0
+    in_areas = [(i, a) for a in sorted(area_ids(store, PID) - {PID}) for i in
+                where_indicators(store, PID, a)]  # each area's too: the town centre's
+    assert "burglary" in wanted and ("burglary", "town-centre") in in_areas
+    assert done.made == len(wanted) + len(in_areas) - len(done.skipped) > len(wanted)
     assert not done.failed
     assert store.execute("SELECT as_of FROM answers WHERE question = "
                          "'where:burglary@@latest'").fetchone() == ("2010-03",)  # its month
     forget()
     served = ask(store, "where burglary")
     with_month = ask(store, "where burglary 2010-03")  # the latest month: the same question
+    in_town = ask(store, "where burglary town centre")  # an area's: prepared too
     forget()
     assert worked == []
     assert served == with_month
+    assert "Kettering Town Centre" in in_town.title
     keep_where_answers(False)  # worked out afresh, neither kept nor read from the store
     afresh = ask(store, "where burglary")
     assert worked == [None]

@@ -101,9 +101,9 @@ def _judge(pid: str, indicator: str, area: str, month: str | None,
 
 
 def _prepare_where(pid: str, indicator: str, method: MethodSettings,
-                   suppress_below: int) -> str:
+                   suppress_below: int, area: str) -> str:
     assert _worker is not None
-    return prepare_where(_worker.services.db(), pid, indicator, method, suppress_below)
+    return prepare_where(_worker.services.db(), pid, indicator, method, suppress_below, area)
 
 
 def _pid() -> int:
@@ -137,9 +137,9 @@ class AnswerWorkers:
         return self._call(_judge, pid, indicator, area, month, settings, suppress_below)
 
     def submit_where(self, pid: str, indicator: str, method: MethodSettings,
-                     suppress_below: int) -> Future[str]:
+                     suppress_below: int, area: str) -> Future[str]:
         """Prepare (work out and keep) a where answer in a worker (handlers/where_prepare.py)."""
-        return self._call(_prepare_where, pid, indicator, method, suppress_below)
+        return self._call(_prepare_where, pid, indicator, method, suppress_below, area)
 
     def _call(self, function: Callable[..., Any], *args: Any) -> Future[Any]:
         with self._lock:

@@ -51,7 +51,9 @@ def where_indicators(db: sqlite_utils.Database, pid: str, area: str | None = Non
 def prepare_where(db: sqlite_utils.Database, pid: str, indicator: str,
                   method: MethodSettings, suppress_below: int, area: str | None = None) -> str:
     """Work out and keep the latest where answer of `indicator` for the whole partnership (or
-    its `area`): MADE, ALREADY (kept for this version) or SKIPPED (no answer to keep)."""
+    its `area`), and, when the latest month cannot be compared (a gap in the files), the
+    refusal and the answer for the latest month that can, which the refusal points to: MADE,
+    ALREADY (kept for this version) or SKIPPED (no answer to keep)."""
     area = area or pid
     settings = Settings(method=method, suppress_below=suppress_below, partnership=pid)
     version = where_answer_version(db, settings)
@@ -65,9 +67,14 @@ def prepare_where(db: sqlite_utils.Database, pid: str, indicator: str,
         found, areas = where_parts(req, indicator, area, None)
     except CspError:
         return SKIPPED
-    if found.window.problem:
-        return SKIPPED
     keep_where(db, pid, question, version, where_reply(req, found, areas), found.window.month)
+    if found.window.problem and found.comparable:  # refused: the month the refusal points to
+        try:
+            then, then_areas = where_parts(req, indicator, area, found.comparable)
+        except CspError:
+            return MADE
+        keep_where(db, pid, where_question(pid, indicator, area, found.comparable), version,
+                   where_reply(req, then, then_areas), then.window.month)
     return MADE
 
 

@@ -190,3 +190,26 @@ def test_cspbot_prepare_prepares_the_where_answers_beside_the_others(store, cspb
     again = cspbot("prepare", "--workers", workers).output
     assert "kettering: 0 where answers prepared" in again
     assert f"{len(kept)} already prepared." in again
+
+
+def test_with_a_gap_the_refusal_and_the_month_it_points_to_are_prepared(store, worked,  # type: ignore[no-untyped-def]
+                                                                        tmp_path: Path) -> None:
+    """A latest month that cannot be compared (the files between are missing): its refusal is
+    prepared, and so is the answer for the month the refusal points to."""
+    late = tmp_path / "late"
+    late.mkdir()
+    (late / "2011-06-northamptonshire-street.csv").write_text(
+        f"{HEADER}\n,2011-06,{FORCE},{FORCE},-0.72,52.39,On or near High Street,E01027110,"
+        "Kettering 007B,Burglary,Under investigation,\n", encoding="utf-8")
+    ingest_police_uk(store, [late])
+    done = prepare_where_answers(store, PID, MethodSettings(), 5)
+    assert done.made and not done.failed
+    assert {"where:burglary@@latest", "where:burglary@@2010-03",
+            "where:burglary@town-centre@2010-03"} <= set(where_rows(store))
+    forget()
+    worked.clear()
+    refusal = ask(store, "where burglary")
+    assert "/csp where burglary 2010-03" in refusal.fallback_text
+    then = ask(store, "where burglary 2010-03")
+    assert worked == []  # both served as prepared
+    assert then.fallback_text.startswith("Burglary rose by 48")

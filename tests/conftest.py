@@ -1,17 +1,22 @@
-"""Shared fixtures: a real SQLite store in a temporary folder, the demo store, the CLI
-in-process, data paths. Shared helpers that are not fixtures live in tests/fakes/."""
+"""Shared fixtures: a real SQLite store in a temporary folder, the demo store (and the demo
+with street files, for `/csp where`), the CLI in-process, data paths. Shared helpers that are
+not fixtures live in tests/fakes/."""
 
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from fakes.demo_store import make_demo_store
+from fakes.where_store import add_streets
 
 from bot.cli.main import cli
 from data.db import open_db
+from handlers import where
+from handlers.where_kept import keep_where_answers
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -37,6 +42,33 @@ def demo_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     test_teams_e2e.py share it with the bot they run, which changes it, so it is never shared
     between modules."""
     return make_demo_store(tmp_path_factory.mktemp("demo"))
+
+
+@pytest.fixture
+def demo_streets(cspbot, db_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """The demo store with the street files of fakes/where_store.py imported, open: what
+    `/csp where` breaks a change down by."""
+    assert cspbot("demo").exit_code == 0
+    add_streets(db_path, tmp_path / "streets")
+    database = open_db(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def worked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str | None]]:
+    """The months of the where answers worked out afresh (not served kept)."""
+    done: list[str | None] = []
+    work = where.work_out_where
+
+    def counted(req, indicator, area, month):  # type: ignore[no-untyped-def]
+        done.append(month)
+        return work(req, indicator, area, month)
+
+    monkeypatch.setattr(where, "work_out_where", counted)
+    keep_where_answers(True)
+    yield done
+    keep_where_answers(True)
 
 
 @pytest.fixture

@@ -10,12 +10,10 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-from fakes.where_store import PER_MONTH, add_streets
+from fakes.where_store import PER_MONTH
 
 from bot.cli.render_text import render_text
 from data.contributions import Part, contributions, neighbourhood_of
-from data.db import open_db
 from data.values import monthly_counts
 from handlers.reply import Actions, Context, Reply, Table
 from handlers.request import Settings
@@ -24,15 +22,6 @@ from handlers.where import rows
 
 SAID = ("Burglary rose by 48 (+66.7%) in Kettering Community Safety Partnership, "
         "2009-04..2010-03 against the 12 months before; Kettering 007 gave 36 of it (75%).")
-
-
-@pytest.fixture
-def store(cspbot, db_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    assert cspbot("demo").exit_code == 0
-    add_streets(db_path, tmp_path / "streets")
-    db = open_db(db_path)
-    yield db
-    db.close()
 
 
 def ask(db, text: str) -> Reply:  # type: ignore[no-untyped-def]
@@ -47,61 +36,61 @@ def test_neighbourhood_is_the_lsoa_name_without_its_letter() -> None:
     assert neighbourhood_of("E01025709") == "E01025709"
 
 
-def test_the_parts_sum_to_the_whole_ranked_by_their_part_in_the_rise(store) -> None:
-    found = contributions(store, "kettering", "burglary")
+def test_the_parts_sum_to_the_whole_ranked_by_their_part_in_the_rise(demo_streets) -> None:
+    found = contributions(demo_streets, "kettering", "burglary")
     before = sum(12 * b for b, _ in PER_MONTH.values())
     now = sum(12 * n for _, n in PER_MONTH.values())
     assert (found.count_before, found.count_now, found.change) == (before, now, now - before)
     assert [(p.name, p.count_now, p.count_before) for p in found.parts] == [
         ("Kettering 007", 60, 24), ("Kettering 004", 48, 36), ("Kettering 006", 12, 12)]
     assert [p.share_of_change for p in found.parts] == [0.75, 0.25, 0.0]
-    counts = {r.month: r.count for r in monthly_counts(store, partnership="kettering",
+    counts = {r.month: r.count for r in monthly_counts(demo_streets, partnership="kettering",
                                                        indicator="burglary")}
     assert sum(counts[m] for m in found.window.current) == found.count_now
-    lsoas = contributions(store, "kettering", "burglary", by="lsoa")
+    lsoas = contributions(demo_streets, "kettering", "burglary", by="lsoa")
     assert sum(p.change for p in lsoas.parts) == found.change and len(lsoas.parts) == 4
     assert lsoas.parts[0].name == "Kettering 007B (E01027110)"
-    areas = contributions(store, "kettering", "burglary", by="area")
+    areas = contributions(demo_streets, "kettering", "burglary", by="area")
     assert [(p.name, p.change) for p in areas.parts] == [
         ("Kettering Town Centre", 36), ("Rest of Kettering Community Safety Partnership", 12)]
     assert not areas.overlap
 
 
-def test_a_fall_ranks_the_biggest_falls_first(store) -> None:
-    store.execute("UPDATE police_counts SET burglary = 9 WHERE lsoa = 'E01027079' "
+def test_a_fall_ranks_the_biggest_falls_first(demo_streets) -> None:
+    demo_streets.execute("UPDATE police_counts SET burglary = 9 WHERE lsoa = 'E01027079' "
                   "AND month < '2009-04'")
-    found = contributions(store, "kettering", "burglary")
+    found = contributions(demo_streets, "kettering", "burglary")
     assert found.change < 0 and found.parts[0].name == "Kettering 004"
     assert found.parts[0].change == found.parts[0].count_now - found.parts[0].count_before
     assert sum(p.change for p in found.parts) == found.change
 
 
-def test_where_answers_with_the_sentence_the_areas_and_the_neighbourhoods(store) -> None:
+def test_where_answers_with_the_sentence_the_areas_and_the_neighbourhoods(demo_streets) -> None:
     for text in ("where burglary", "where is burglary rising",
                  "which neighbourhoods drive the burglary rise?", "where burglary 2010-03"):
-        reply = ask(store, text)
+        reply = ask(demo_streets, text)
         assert reply.fallback_text == SAID, text
     tables = [b for b in reply.blocks if isinstance(b, Table)]
     assert [t.headers[0] for t in tables] == ["Area", "Neighbourhood", "Location"]
     assert tables[1].rows[0] == ["Kettering 007", "60", "24", "+36", "75%"]
-    centre = ask(store, "where burglary town centre")
+    centre = ask(demo_streets, "where burglary town centre")
     assert centre.fallback_text.startswith("Burglary rose by 36 (+100.0%) in Kettering Town "
                                            "Centre")
     assert [b.headers[0] for b in centre.blocks if isinstance(b, Table)] == ["Neighbourhood",
                                                                            "Location"]
 
 
-def test_a_window_that_cannot_be_compared_says_why_and_which_month_can(store) -> None:
-    store.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
-    reply = ask(store, "where burglary 2010-03")
+def test_a_window_that_cannot_be_compared_says_why_and_which_month_can(demo_streets) -> None:
+    demo_streets.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
+    reply = ask(demo_streets, "where burglary 2010-03")
     text = reply.blocks[0].markdown  # type: ignore[union-attr]
     assert "5 of the 24 months from 2008-04 to 2010-03 are not held (2008-06..2008-10)" in text
     assert "cannot be compared" in text and not any(isinstance(b, Table) for b in reply.blocks)
 
 
-def test_a_local_indicator_or_an_unknown_word_is_refused(store) -> None:
-    assert "not a police.uk indicator" in ask(store, "where asb perception").fallback_text
-    assert "Which indicator" in ask(store, "where is").fallback_text
+def test_a_local_indicator_or_an_unknown_word_is_refused(demo_streets) -> None:
+    assert "not a police.uk indicator" in ask(demo_streets, "where asb perception").fallback_text
+    assert "Which indicator" in ask(demo_streets, "where is").fallback_text
 
 
 def test_small_counts_of_a_sensitive_indicator_are_suppressed_with_their_change() -> None:
@@ -111,16 +100,16 @@ def test_small_counts_of_a_sensitive_indicator_are_suppressed_with_their_change(
 
 
 def test_the_indicator_answer_has_a_where_button_only_with_police_figures(
-        store, cspbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    reply = ask(store, "burglary")
+        demo_streets, cspbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    reply = ask(demo_streets, "burglary")
     buttons = [b for block in reply.blocks if isinstance(block, Actions) for b in block.buttons]
     assert [(b.id, b.label, b.value) for b in buttons] == [("where", "Where?", "burglary 2010-03")]
     assert "(more: /csp where burglary 2010-03)" in render_text(reply, tmp_path / "charts")
-    store.execute("DELETE FROM police_counts")
-    assert not any(isinstance(b, Actions) for b in ask(store, "burglary").blocks)
+    demo_streets.execute("DELETE FROM police_counts")
+    assert not any(isinstance(b, Actions) for b in ask(demo_streets, "burglary").blocks)
 
 
-def test_export_contributions(store, cspbot) -> None:  # type: ignore[no-untyped-def]
+def test_export_contributions(demo_streets, cspbot) -> None:  # type: ignore[no-untyped-def]
     result = cspbot("export", "contributions", "--partnership", "kettering", "--indicator",
                     "burglary")
     assert result.exit_code == 0, result.output
@@ -131,6 +120,6 @@ def test_export_contributions(store, cspbot) -> None:  # type: ignore[no-untyped
     data = json.loads(cspbot("export", "contributions", "-p", "kettering", "-i", "burglary",
                              "--by", "area", "--format", "json").output)
     assert [r["change"] for r in data] == [36, 12]
-    store.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
+    demo_streets.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
     refused = cspbot("export", "contributions", "-p", "kettering", "-i", "burglary")
     assert refused.exit_code != 0 and "are not held" in refused.output

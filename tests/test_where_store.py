@@ -9,17 +9,14 @@ answers."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fakes.where_store import FORCE, HEADER, add_streets
+from fakes.where_store import FORCE, HEADER
 
-import handlers.where as where
 from briefings.answers import answer_version
 from briefings.method import MethodSettings
 from data.answers import answerable, kept_questions
-from data.db import open_db
 from data.demo import DEMO_AS_OF, SEED
 from data.partnership import load_partnership
 from data.partnerships import area_ids
@@ -45,31 +42,6 @@ from handlers.where_kept import keep_where_answers
 from handlers.where_prepare import prepare_where_answers, where_indicators
 
 PID = "kettering"
-
-
-@pytest.fixture
-def store(cspbot, db_path: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
-    assert cspbot("demo").exit_code == 0
-    add_streets(db_path, tmp_path / "streets")
-    db = open_db(db_path)
-    yield db
-    db.close()
-
-
-@pytest.fixture
-def worked(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str | None]]:
-    """The months of the where answers worked out afresh (not served kept)."""
-    done: list[str | None] = []
-    work = where.work_out_where
-
-    def counted(req, indicator, area, month):  # type: ignore[no-untyped-def]
-        done.append(month)
-        return work(req, indicator, area, month)
-
-    monkeypatch.setattr(where, "work_out_where", counted)
-    keep_where_answers(True)
-    yield done
-    keep_where_answers(True)
 
 
 def ask(db, text: str) -> Reply:  # type: ignore[no-untyped-def]
@@ -109,90 +81,91 @@ def test_every_block_type_reads_back_from_json_equal() -> None:
         reply_from_json(reply_to_json(reply).replace('"Divider"', '"Pickled"'))
 
 
-def test_a_prepared_answer_is_served_from_the_store_as_worked_out(store, worked) -> None:
-    done = prepare_where_answers(store, PID, MethodSettings(), 5)
-    wanted = where_indicators(store, PID)
-    in_areas = [(i, a) for a in sorted(area_ids(store, PID) - {PID}) for i in
-                where_indicators(store, PID, a)]  # each area's too: the town centre's
+def test_a_prepared_answer_is_served_from_the_store_as_worked_out(demo_streets, worked) -> None:
+    done = prepare_where_answers(demo_streets, PID, MethodSettings(), 5)
+    wanted = where_indicators(demo_streets, PID)
+    in_areas = [(i, a) for a in sorted(area_ids(demo_streets, PID) - {PID}) for i in
+                where_indicators(demo_streets, PID, a)]  # each area's too: the town centre's
     assert "burglary" in wanted and ("burglary", "town-centre") in in_areas
     assert done.made == len(wanted) + len(in_areas) - len(done.skipped) > len(wanted)
     assert not done.failed
-    assert store.execute("SELECT as_of FROM answers WHERE question = "
+    assert demo_streets.execute("SELECT as_of FROM answers WHERE question = "
                          "'where:burglary@@latest'").fetchone() == ("2010-03",)  # its month
     forget()
-    served = ask(store, "where burglary")
-    with_month = ask(store, "where burglary 2010-03")  # the latest month: the same question
-    in_town = ask(store, "where burglary town centre")  # an area's: prepared too
+    served = ask(demo_streets, "where burglary")
+    with_month = ask(demo_streets, "where burglary 2010-03")  # the latest month: the same question
+    in_town = ask(demo_streets, "where burglary town centre")  # an area's: prepared too
     forget()
     assert worked == []
     assert served == with_month
     assert "Kettering Town Centre" in in_town.title
     keep_where_answers(False)  # worked out afresh, neither kept nor read from the store
-    afresh = ask(store, "where burglary")
+    afresh = ask(demo_streets, "where burglary")
     assert worked == [None]
     assert repr(served) == repr(afresh)  # to the byte, the map's PNG included
     keep_where_answers(True)
-    again = prepare_where_answers(store, PID, MethodSettings(), 5)
+    again = prepare_where_answers(demo_streets, PID, MethodSettings(), 5)
     assert (again.made, again.already) == (0, done.made)
 
 
-def test_an_answer_worked_out_when_asked_is_kept_for_the_next_process(store, worked) -> None:
-    first = ask(store, "where burglary 2010-02")
-    assert worked == ["2010-02"] and "where:burglary@@2010-02" in where_rows(store)
+def test_an_answer_worked_out_when_asked_is_kept_for_the_next_process(demo_streets, worked) -> None:
+    first = ask(demo_streets, "where burglary 2010-02")
+    assert worked == ["2010-02"] and "where:burglary@@2010-02" in where_rows(demo_streets)
     forget()
-    assert ask(store, "where burglary 2010-02") == first
+    assert ask(demo_streets, "where burglary 2010-02") == first
     assert worked == ["2010-02"]
 
 
-def test_an_import_makes_the_prepared_answer_stale(store, worked, tmp_path: Path) -> None:
-    prepare_where_answers(store, PID, MethodSettings(), 5)
-    before = where_rows(store)
+def test_an_import_makes_the_prepared_answer_stale(demo_streets, worked, tmp_path: Path) -> None:
+    prepare_where_answers(demo_streets, PID, MethodSettings(), 5)
+    before = where_rows(demo_streets)
     folder = tmp_path / "more"
     folder.mkdir()
     extra = [f",2010-03,{FORCE},{FORCE},-0.72,52.39,On or near High Street,E01027080,"
              "Kettering 004B,Burglary,Under investigation,"] * 20
     (folder / "2010-03-northamptonshire-street.csv").write_text(
         "\n".join([HEADER, *extra]) + "\n", encoding="utf-8")
-    ingest_police_uk(store, [folder])
+    ingest_police_uk(demo_streets, [folder])
     forget()
-    after = ask(store, "where burglary")
+    after = ask(demo_streets, "where burglary")
     assert worked == [None]
     assert after.fallback_text.startswith("Burglary rose by 58 (+80.6%)")
-    assert set(where_rows(store).values()).isdisjoint(before.values())  # stale ones dropped
+    assert set(where_rows(demo_streets).values()).isdisjoint(before.values())  # stale ones dropped
 
 
-def test_a_partnership_reload_makes_the_prepared_answer_stale(store, worked,
+def test_a_partnership_reload_makes_the_prepared_answer_stale(demo_streets, worked,
                                                               tmp_path: Path) -> None:
-    prepare_where_answers(store, PID, MethodSettings(), 5)
+    prepare_where_answers(demo_streets, PID, MethodSettings(), 5)
     (tmp_path / "kettering-lsoas.csv").write_bytes((SEED / "kettering-lsoas.csv").read_bytes())
     changed = tmp_path / "kettering.toml"
     changed.write_text((SEED / "kettering.toml").read_text(encoding="utf-8").replace(
         'name = "Kettering Town Centre"', 'name = "Kettering Market Place"'), encoding="utf-8")
-    load_partnership(store, changed, as_of=DEMO_AS_OF)
+    load_partnership(demo_streets, changed, as_of=DEMO_AS_OF)
     forget()
-    reply = ask(store, "where burglary")
+    reply = ask(demo_streets, "where burglary")
     assert worked == [None]
     assert "Kettering Market Place" in repr(reply)
 
 
 @pytest.mark.parametrize("workers", ["0", "1"])
-def test_cspbot_prepare_prepares_the_where_answers_beside_the_others(store, cspbot,
+def test_cspbot_prepare_prepares_the_where_answers_beside_the_others(demo_streets, cspbot,
                                                                      workers: str) -> None:
     result = cspbot("prepare", "--workers", workers)
     assert result.exit_code == 0, result.output
     made = re.search(r"kettering: (\d+) where answers prepared in [\d.]+ s, 0 already",
                      result.output)
     assert made, result.output
-    kept = where_rows(store)
+    kept = where_rows(demo_streets)
     assert int(made.group(1)) == len(kept) > 0 and "where:burglary@@latest" in kept
-    indicator = kept_questions(store, PID, answer_version(store, PID, MethodSettings(), 5))
-    assert len(indicator) == len(answerable(store, PID))  # both kinds kept, side by side
+    indicator = kept_questions(demo_streets, PID,
+                               answer_version(demo_streets, PID, MethodSettings(), 5))
+    assert len(indicator) == len(answerable(demo_streets, PID))  # both kinds kept, side by side
     again = cspbot("prepare", "--workers", workers).output
     assert "kettering: 0 where answers prepared" in again
     assert f"{len(kept)} already prepared." in again
 
 
-def test_with_a_gap_the_refusal_and_the_month_it_points_to_are_prepared(store, worked,  # type: ignore[no-untyped-def]
+def test_with_a_gap_the_refusal_and_the_month_it_points_to_are_prepared(demo_streets, worked,  # type: ignore[no-untyped-def]
                                                                         tmp_path: Path) -> None:
     """A latest month that cannot be compared (the files between are missing): its refusal is
     prepared, and so is the answer for the month the refusal points to."""
@@ -201,15 +174,15 @@ def test_with_a_gap_the_refusal_and_the_month_it_points_to_are_prepared(store, w
     (late / "2011-06-northamptonshire-street.csv").write_text(
         f"{HEADER}\n,2011-06,{FORCE},{FORCE},-0.72,52.39,On or near High Street,E01027110,"
         "Kettering 007B,Burglary,Under investigation,\n", encoding="utf-8")
-    ingest_police_uk(store, [late])
-    done = prepare_where_answers(store, PID, MethodSettings(), 5)
+    ingest_police_uk(demo_streets, [late])
+    done = prepare_where_answers(demo_streets, PID, MethodSettings(), 5)
     assert done.made and not done.failed
     assert {"where:burglary@@latest", "where:burglary@@2010-03",
-            "where:burglary@town-centre@2010-03"} <= set(where_rows(store))
+            "where:burglary@town-centre@2010-03"} <= set(where_rows(demo_streets))
     forget()
     worked.clear()
-    refusal = ask(store, "where burglary")
+    refusal = ask(demo_streets, "where burglary")
     assert "/csp where burglary 2010-03" in refusal.fallback_text
-    then = ask(store, "where burglary 2010-03")
+    then = ask(demo_streets, "where burglary 2010-03")
     assert worked == []  # both served as prepared
     assert then.fallback_text.startswith("Burglary rose by 48")

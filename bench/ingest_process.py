@@ -25,10 +25,8 @@ import argparse
 import os
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -42,16 +40,9 @@ from ingest import (  # noqa: E402  (bench/ingest.py, beside this file)
     decompress,
     pick_files,
 )
+from tree import unpack  # noqa: E402  (bench/tree.py)
 
 BEFORE = "fa9f607"  # main before police_place_counts and the light start
-
-
-def unpack(ref: str, into: Path) -> Path:
-    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True,
-                             check=True).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def remove_store(store: Path) -> None:

@@ -23,12 +23,12 @@ import argparse
 import json
 import subprocess
 import sys
-import tarfile
 import tempfile
-from io import BytesIO
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from tree import ROOT, unpack  # noqa: E402  (bench/tree.py, beside this file)
+
 DATA = ROOT.parent / "shared" / "data" / "policeuk"
 BEFORE = "8715c53"  # main before issue 13's judgements (METHOD 2.9) landed
 TARGET_S = 3.0
@@ -67,15 +67,6 @@ for _ in range(repeat):
 result["answer charnwood burglary 2022-10"] = min(times)
 print(json.dumps(result))
 """
-
-
-def unpack(ref: str, into: Path) -> Path:
-    """The tree of `ref`, from `git archive`, in a folder of its own."""
-    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True,
-                             check=True).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def measure(code: Path, repeat: int) -> dict[str, float]:

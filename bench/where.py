@@ -38,15 +38,16 @@ import re
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
 import warnings
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from tree import unpack  # noqa: E402  (bench/tree.py)
+
 DATA = ROOT.parent / "shared" / "data" / "policeuk" / "leicestershire"
 DISTRICTS = ("Blaby", "Charnwood", "Harborough", "Hinckley and Bosworth", "Leicester", "Melton",
              "North West Leicestershire", "Oadby and Wigston", "Rutland")
@@ -131,15 +132,6 @@ BEFORE = "75a78f3"  # main before issue 14's speed-up of where
 
 def p95(times: list[float]) -> float:
     return sorted(times)[max(0, round(0.95 * len(times)) - 1)]
-
-
-def unpack(ref: str, into: Path) -> Path:
-    """The code of `ref` (git archive), as bench/ingest_process.py unpacks it."""
-    archive = subprocess.run(["git", "archive", ref], cwd=ROOT, capture_output=True,
-                             check=True).stdout
-    with tarfile.open(fileobj=BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def time_asks(code: Path, store: Path, mode: str, repeat: int) -> dict[str, object]:

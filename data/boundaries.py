@@ -135,13 +135,17 @@ def _successors(db: sqlite_utils.Database, codes: list[str]) -> list[Followed]:
         f"WHERE lsoa IN ({marks}) GROUP BY lsoa", codes)}
     latest = dict(db.execute("SELECT force, MAX(month) FROM police_months GROUP BY force"))
     steps = []
+    ceased = {code for code, (month, forces) in last.items() if code not in ons
+              and month < max(latest.get(f, "") for f in forces)}
+    if ceased:
+        derive_points(db)  # the points of the months imported since they were last needed
     for code in codes:
         month, forces = last.get(code, (None, []))
         if code in ons:
             new = tuple(sorted(set(ons[code]) - {code}))
             if new:
                 steps.append(Followed(code, month, new, ONS))
-        elif month is not None and month < max(latest.get(f, "") for f in forces):
+        elif code in ceased:
             step = _learn(db, code, month)
             if step.successors or _later_months(db, forces, month) >= QUIET_MONTHS:
                 steps.append(step)
@@ -156,8 +160,8 @@ def _later_months(db: sqlite_utils.Database, forces: list[str], month: str) -> i
 
 
 def _learn(db: sqlite_utils.Database, code: str, last_month: str) -> Followed:
-    """The successors of a code that ceased after `last_month`, from the map points."""
-    derive_points(db)  # the points of the months imported since they were last needed
+    """The successors of a code that ceased after `last_month`, from the map points (derived
+    by the caller)."""
     votes: dict[tuple[str, float, float], set[str]] = {}
     for location, lon, lat, new, nlon, nlat in db.execute(
             "SELECT o.location, o.longitude, o.latitude, n.lsoa, n.longitude, n.latitude "

@@ -101,7 +101,7 @@ def ingest_police_uk(db: sqlite_utils.Database, paths: Iterable[str | Path],
                      on_start: Callable[[list[Source]], None] | None = None,
                      workers: int = 0) -> IngestReport:
     """Import every street-level file under `paths`; all or nothing. Raises IngestError.
-    `workers`: processes reading files at once (data/reading.py; 0: one per core)."""
+    `workers`: processes reading files at once (data/reader_pool.py; 0: one per core)."""
     early = take_early(paths, workers)
     if early:  # its workers were started as the command started (bot/cli/main.py)
         sources, skipped, reader = early

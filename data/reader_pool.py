@@ -109,10 +109,10 @@ def start_early(paths: Iterable[str | Path], setting: int) -> None:
         sources, skipped = expand(paths)
     except (OSError, IngestError):
         return
-    workers = worker_count(setting, len(sources) + 1)  # the workers read every file
-    if workers > 1 and threading.active_count() == 1:
-        reader = FileReader(sources, workers, all_to_workers=True).start()
-        _early.append((tuple(map(str, paths)), setting, sources, skipped, reader))
+    reader = FileReader(sources, worker_count(setting, len(sources) + 1),  # they read all
+                        all_to_workers=True)
+    if reader.workers > 1:
+        _early.append((tuple(map(str, paths)), setting, sources, skipped, reader.start()))
 
 
 def take_early(paths: Iterable[str | Path], setting: int

@@ -10,11 +10,14 @@ request's body. Secrets are never logged."""
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from logging.handlers import RotatingFileHandler
+from typing import NoReturn
 
 from bot.config import Config
 
@@ -90,3 +93,14 @@ class Throttled:
         else:
             self._log.warning(message + " (more like it: at most one line every %g s)", *args,
                               self._every)
+
+
+def exit_now() -> NoReturn:
+    """Leave the process at once, once a command has done its work and closed what it must:
+    what is printed and logged is flushed first, and the interpreter's tear-down of every
+    loaded library's objects (seconds on a loaded machine), which a user or `docker stop`
+    would wait for, is skipped."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    logging.shutdown()
+    os._exit(0)

@@ -24,6 +24,7 @@ from bot.delivery.deliver import deliver
 from bot.delivery.effects import slack_effects, teams_effects
 from bot.delivery.paper_page import paper_pages
 from bot.lives import Life
+from bot.logs import exit_now
 from bot.scheduler.scheduler import BriefingScheduler
 from bot.services import Services
 from bot.slack.app import build_app
@@ -46,11 +47,16 @@ def serve_chat(services: Services, platforms: tuple[str, ...], http_port: int | 
     # One process per store prepares the answers: the one that schedules the briefings.
     workers = start_answer_workers(services, prepare=scheduler.holds_lock, life=life.path)
     keeper = start_keeper(services, workers, life) if "slack" in platforms else None
+    stopped = False
     try:
         if http_port is None:  # Slack alone, by Socket Mode (Teams needs --http)
             serve_slack(services, workers, life)
         else:
             serve_http(services, platforms, http_port, workers, life)
+    except SystemExit as stop:
+        stopped = stop.code in (0, None)
+        if not stopped:
+            raise
     finally:
         if keeper is not None:
             keeper.stopped.set()
@@ -58,16 +64,20 @@ def serve_chat(services: Services, platforms: tuple[str, ...], http_port: int | 
             workers.close()
         scheduler.shutdown(wait=False)
         life.end()
+        services.db().close()
+    if stopped:  # SIGTERM or Ctrl-C: all is stopped and closed; `docker stop` waits for no
+        exit_now()  # tear-down of the libraries (it kills the bot after 10 s)
 
 
 def exit_on_sigterm() -> None:
-    """SIGTERM (docker stop, systemd) ends `cspbot run` like Ctrl-C: the web server stops
+    """SIGTERM (docker stop, systemd) and Ctrl-C end `cspbot run` alike: the web server stops
     gracefully (uvicorn then raises the signal again, which lands here), then the scheduler
-    and the answer workers are stopped by run's `finally`."""
+    and the answer workers are stopped by serve_chat's `finally`, and the process leaves."""
     def stop(signum: int, frame: object) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
 
 
 def chat_platforms(config: Config, platform: str | None, http_port: int | None

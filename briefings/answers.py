@@ -19,7 +19,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -122,6 +122,8 @@ def prepare_answers(db: sqlite_utils.Database, pid: str, settings: MethodSetting
                     result.made += 1
                 except DataError:
                     result.without.append(question.rsplit("@", 1)[0])
+                except BrokenExecutor:  # the workers have gone (the bot is stopping): stop too
+                    raise
                 except Exception:  # noqa: BLE001 (one bad series must not stop the rest)
                     log.exception("could not work out the answer to %s", question)
                     result.failed.append(question.rsplit("@", 1)[0])

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, wait
+from concurrent.futures import FIRST_COMPLETED, BrokenExecutor, Future, wait
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -97,6 +97,8 @@ def prepare_where_answers(db: sqlite_utils.Database, pid: str, method: MethodSet
                 indicator = waiting.pop(future)
                 try:
                     done = future.result()
+                except BrokenExecutor:  # the workers have gone (the bot is stopping): stop too
+                    raise
                 except Exception:  # noqa: BLE001 (one bad indicator must not stop the rest)
                     log.exception("could not prepare the where answer of %s", indicator)
                     result.failed.append(indicator)

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import signal
 import time
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -110,16 +112,21 @@ def test_without_worker_processes_the_bot_answers_in_its_own(demo_store: Path,
 
 
 @needs_proc
-@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL])
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT, signal.SIGKILL])
 def test_the_workers_stop_with_the_bot(demo_store: Path, tmp_path: Path, how: int) -> None:
-    """SIGTERM: a clean exit that stops them; SIGKILL: they notice and stop themselves."""
+    """SIGTERM (docker stop) and Ctrl-C: a clean exit that stops them, with no answer being
+    prepared reported as failed; SIGKILL: they notice and stop themselves."""
     store = copy_store(demo_store, tmp_path)
     with FakeSlack(token=TOKEN) as fake, running_bot(store, fake) as bot:
         workers = busy_workers(bot, fake)
         bot.process.send_signal(how)
-        assert bot.process.wait(timeout=15) == (0 if how == signal.SIGTERM else -signal.SIGKILL)
+        assert bot.process.wait(timeout=15) == (-signal.SIGKILL if how == signal.SIGKILL else 0)
         wait_for(lambda: not any(alive(p) for p in workers), timeout=10,
                  what="the workers to stop")
+        said = bot.stop()
+    assert "Traceback" not in said and "could not" not in said
+    if how != signal.SIGKILL:
+        assert "Traceback" not in (store.parent / "csp.log").read_text()
 
 
 def test_the_preparer_prepares_again_after_an_import(demo_store: Path, tmp_path: Path) -> None:
@@ -170,3 +177,26 @@ def test_a_command_no_worker_can_take_is_answered_in_the_bots_process(
         answer = wait_for(lambda: next((c.params for c in fake.calls if c.method ==
                                         "response_url" and c.target == target), None), 30)
         assert "Vehicle crime is well down" in json.dumps(answer["blocks"])
+
+
+def test_preparing_stops_when_the_workers_have_gone(demo_store: Path, tmp_path: Path,
+                                                    caplog: pytest.LogCaptureFixture) -> None:
+    """A bot that is stopping terminates its workers: the preparer stops at the first answer
+    lost with them, and reports none of the rest as an answer that could not be worked out."""
+    store = copy_store(demo_store, tmp_path)
+    asked: list[str] = []
+
+    def submit(pid: str, indicator: str, *args: Any) -> Future[Any]:
+        asked.append(indicator)
+        gone: Future[Any] = Future()
+        gone.set_exception(BrokenProcessPool("a process in the pool was terminated"))
+        return gone
+
+    answers.use_workers(submit)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            answers.prepare_answers(open_db(store), PID, parallel=2)
+    finally:
+        answers.use_workers(None)
+    assert len(asked) == 2  # the first two handed over; nothing more after they were lost
+    assert "could not work out" not in caplog.text

@@ -12,12 +12,11 @@ import importlib
 import logging
 import os
 import sys
-from typing import NoReturn
 
 import click
 
 from bot.config import load_config
-from bot.logs import configure_logging, log_with_reference
+from bot.logs import configure_logging, exit_now, log_with_reference
 from data.errors import DataError, DiskFull, IngestError, is_disk_full
 
 log = logging.getLogger("cspbot")
@@ -102,18 +101,8 @@ def main() -> None:
         cli(prog_name="cspbot")
     except SystemExit as done:
         if light and done.code in (0, None):
-            _quick_exit()
+            exit_now()  # `ingest police-uk` has committed and reported: no tear-down
         raise
-
-
-def _quick_exit() -> NoReturn:
-    """Leave at once once `cspbot ingest police-uk` has done (its transaction committed, its
-    report printed): what is printed and logged is flushed, and the interpreter's tear-down
-    of a big run's objects, which the user would wait for, is skipped."""
-    sys.stdout.flush()
-    sys.stderr.flush()
-    logging.shutdown()
-    os._exit(0)
 
 
 def _light_start(args: list[str]) -> bool:

@@ -17,7 +17,7 @@ from matplotlib.figure import Figure
 
 from briefings.model import Chart
 from data.place_queries import MapPoint, Street
-from data.place_summary import Grid, PlaceSummary
+from data.place_summary import Grid, PlaceSummary, binned
 
 POINT = "#28579E"
 LABELLED = "#D5482B"
@@ -27,7 +27,7 @@ MAX_AREA = 420.0  # points^2 of the busiest point's circle, at most
 MAX_ROWS = 1000  # rows of the chart's table; `cspbot export places` gives every point
 MAX_DRAWN = 5000  # more map points than this are summed into a grid of cells to draw
 CELLS = 150  # cells across the map's larger span, when its points are summed
-GRID = Grid(MAX_DRAWN, CELLS, MIN_SPAN)  # the same rule, for data/place_summary.py's SQL
+GRID = Grid(MAX_DRAWN, CELLS, MIN_SPAN)  # the same rule, for data/place_summary.py
 
 
 def draw_place_map(title: str, points: list[MapPoint], streets: list[Street],
@@ -38,7 +38,7 @@ def draw_place_map(title: str, points: list[MapPoint], streets: list[Street],
 
 
 def draw_summary_map(title: str, summary: PlaceSummary, alt_text: str) -> Chart:
-    """The same map from what data/place_summary.py worked out in SQL (its points summed into
+    """The same map from what data/place_summary.py summed (its points summed into
     cells there when there are many): the same PNG and rows as `draw_place_map` gives."""
     fig = _figure(title, summary.drawn, summary.points, summary.top_streets[:LABELS],
                   summary.busiest)
@@ -90,15 +90,8 @@ def _area(count: int, top: int) -> float:
 def _gridded(points: list[MapPoint]) -> list[tuple[float, float, int]]:
     """Many map points summed into cells (about 1/150 of the map's height), each drawn at its
     points' count-weighted centre."""
-    lon, lat, n = (np.array(column, dtype=float) for column in (
-        [p.longitude for p in points], [p.latitude for p in points], [p.count for p in points]))
-    stretch = 1 / math.cos(math.radians((lat.max() + lat.min()) / 2))
-    cell = max(lat.max() - lat.min(), (lon.max() - lon.min()) / stretch, MIN_SPAN) / CELLS
-    keys = np.round(lon / cell / stretch) * 1e6 + np.round(lat / cell)
-    _, which = np.unique(keys, return_inverse=True)
-    total = np.bincount(which, weights=n)
-    x, y = np.bincount(which, weights=lon * n) / total, np.bincount(which, weights=lat * n) / total
-    return list(zip(x.tolist(), y.tolist(), total.astype(int).tolist(), strict=True))
+    return binned(np.array([p.longitude for p in points]), np.array([p.latitude for p in points]),
+                  np.array([p.count for p in points]), CELLS, MIN_SPAN)
 
 
 def _frame(ax, lons: list[float], lats: list[float]) -> None:  # type: ignore[no-untyped-def]

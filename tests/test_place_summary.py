@@ -1,7 +1,7 @@
-"""Where at street level worked out in SQL (data/place_summary.py) without real data: it gives
-what `busiest_places` and the map's Python binning give (the demo's streets), the concentration
-from the counts' histogram equals counting street by street, and the SQL grid sums points into
-the same cells as numpy, a half rounded to even."""
+"""Where at street level (data/place_summary.py, on data/place_arrays.py's kept arrays) without
+real data: it gives what `busiest_places` and the map's binning give (the demo's streets), the
+concentration from the counts' histogram equals counting street by street, and the kept arrays
+are read again when an import changes the store."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ import random
 from pathlib import Path
 
 import pytest
-import sqlite_utils
-from fakes.where_store import NOW, add_streets
+from fakes.where_store import FORCE, HEADER, NOW, add_streets
 
-from briefings.place_map import CELLS, MIN_SPAN, _gridded
+from briefings.place_map import CELLS, GRID, MIN_SPAN, _gridded
 from data.db import open_db
+from data.place_arrays import window_arrays
 from data.place_queries import MapPoint, Places, Street, busiest_places
-from data.place_summary import TABLE, Grid, _binned, half_at, summarise_places
+from data.place_summary import Grid, half_at, summarise_places
+from data.policeuk import ingest_police_uk
 
 
 def flat(drawn: list[tuple[float, float, int]]) -> list[float]:
@@ -65,30 +66,26 @@ def test_the_concentration_from_the_histogram_equals_counting_street_by_street(
     assert half_at([], 0) == 0
 
 
-def grid_points(rng: random.Random, n: int, ties: bool) -> list[MapPoint]:
-    """Random points; with `ties`, latitudes exactly half a cell off the grid (the span is 150
-    cells of 2^-7 degrees, so that cell and latitude / cell are exact)."""
-    cell = 2.0 ** -7
-    points = []
-    for k in range(n):
-        lat = (52.0 + (rng.randrange(150) + 0.5) * cell if ties
-               else 52.5 + rng.random() * 0.3)
-        points.append(MapPoint(f"Street {k}", "E01000001", -1.2 + rng.random() * 0.4, lat,
-                               rng.randint(1, 9)))
-    if ties:
-        points += [MapPoint("Edge", "E01000001", -1.0, 52.0, 1),
-                   MapPoint("Edge", "E01000002", -1.0, 52.0 + CELLS * cell, 1)]
-    return sorted(points, key=lambda p: (-p.count, p.location, p.lsoa))
-
-
-@pytest.mark.parametrize("ties", [False, True], ids=["random", "halves"])
-def test_the_sql_grid_sums_the_points_into_numpys_cells(ties: bool) -> None:
-    points = grid_points(random.Random(7), 3000, ties)
-    db = sqlite_utils.Database(memory=True)
-    db.execute(f"CREATE TABLE {TABLE} (location, lsoa, longitude REAL, latitude REAL, n)")
-    db.conn.executemany(f"INSERT INTO {TABLE} VALUES (?, ?, ?, ?, ?)", points)
-    lons, lats = [p.longitude for p in points], [p.latitude for p in points]
-    cells = _binned(db, Grid(0, CELLS, MIN_SPAN), min(lons), max(lons), min(lats), max(lats))
-    expected = _gridded(points)
-    assert [n for _, _, n in cells] == [n for _, _, n in expected]  # the same cells, in order
-    assert flat(cells) == pytest.approx(flat(expected), rel=1e-12)  # another order
+def test_the_kept_arrays_are_read_again_when_the_store_changes(cspbot, db_path: Path,
+                                                                tmp_path: Path) -> None:
+    """The points and counts are kept between answers, and read again after an import."""
+    assert cspbot("demo").exit_code == 0
+    add_streets(db_path, tmp_path / "streets")
+    db = open_db(db_path)
+    try:
+        first = summarise_places(db, "kettering", "kettering", "burglary", NOW, 2, 3, GRID)
+        points, _ = window_arrays(db, NOW)
+        assert window_arrays(db, NOW)[0] is points  # kept
+        assert first.total == 12 * (5 + 1 + 2 + 2)
+        extra = tmp_path / "extra" / f"{NOW[-1]}-northamptonshire-street.csv"
+        extra.parent.mkdir()
+        extra.write_text(HEADER + "\n" + ",".join(
+            ["", NOW[-1], FORCE, FORCE, "-0.70", "52.40", "On or near Market Place",
+             "E01027110", "Kettering 007B", "Burglary", "", ""]) + "\n", encoding="utf-8")
+        ingest_police_uk(db, [extra])  # replaces the month's rows: one burglary left in it
+        again = summarise_places(db, "kettering", "kettering", "burglary", NOW, 2, 3, GRID)
+        assert window_arrays(db, NOW)[0] is not points
+    finally:
+        db.close()
+    assert again.total == 11 * (5 + 1 + 2 + 2) + 1
+    assert (again.points, again.streets) == (first.points + 1, first.streets + 1)

@@ -1,0 +1,148 @@
+"""The store's map points and their monthly counts as numpy arrays, kept in memory while the
+store's points do not change: what `/csp where` sums at street level (data/place_summary.py).
+
+A where answer sums a 12-month window of counts per map point, then per street, and bins the
+points for the map. In SQL that is a sort of every row of the window (a force of 1,000
+neighbourhoods: 385,000 rows, 170,000 points, about 0.7 s); on arrays it is a `bincount`
+(about 0.05 s). So the points (`Points`: each point's LSOA, street, place in the answer's order
+and position) are read once, and each month's counts (`MonthCounts`) the first time a window
+needs it; an import, a partnership (re)load or new points make them stale (`places_version`),
+and they are read again. A store in memory is never kept.
+
+Arrays are indexed by a point's position in `Points.ids` (the police_places ids, ascending).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Hashable
+from dataclasses import dataclass
+from itertools import chain
+
+import numpy as np
+import sqlite_utils
+
+from data.kept import store_version
+
+_lock = threading.Lock()
+_kept: dict[str, tuple[tuple[Hashable, ...], Points, dict[str, MonthCounts]]] = {}
+
+
+@dataclass(frozen=True)
+class Points:
+    """Every map point of the store. `rank` orders points as an answer lists them after their
+    counts (location, LSOA, longitude, latitude); `street` numbers each (location, LSOA) pair
+    in that order."""
+
+    ids: np.ndarray  # int64, ascending
+    lsoa: np.ndarray  # int32: index into `codes`
+    street: np.ndarray  # int32: dense rank of (location, LSOA)
+    rank: np.ndarray  # int32: rank of (location, LSOA, longitude, latitude, id)
+    longitude: np.ndarray  # float64
+    latitude: np.ndarray  # float64
+    locations: list[str]
+    codes: list[str]  # the LSOA codes, by index
+    code_index: dict[str, int]
+
+
+@dataclass(frozen=True)
+class MonthCounts:
+    """One month's rows of police_places_counts: the point (an index into Points) and the count
+    of each crime type (columns in `types` order)."""
+
+    point: np.ndarray  # int32
+    counts: np.ndarray  # int32, one row per point, one column per crime type
+    types: tuple[str, ...]
+
+
+def places_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
+    """What the store's map points and their counts depend on; None for a store in memory."""
+    version = store_version(db)
+    if version is None:
+        return None
+    return (*version, *db.execute(
+        "SELECT (SELECT MAX(id) FROM police_places), "
+        "(SELECT MIN(month) FROM police_place_counts), "
+        "(SELECT MAX(month) FROM police_place_counts)").fetchone())
+
+
+def window_arrays(db: sqlite_utils.Database, months: list[str]
+                  ) -> tuple[Points, list[MonthCounts]]:
+    """The store's points and the counts of `months`, kept (or read now and kept)."""
+    version = places_version(db)
+    if version is None:
+        points = read_points(db)
+        return points, [read_month(db, points, m) for m in months]
+    try:
+        return _kept_arrays(db, version, months)
+    except Stale:  # read again, all of it, once the import has committed
+        return _kept_arrays(db, places_version(db) or version, months, fresh=True)
+
+
+def _kept_arrays(db: sqlite_utils.Database, version: tuple[Hashable, ...], months: list[str],
+                 fresh: bool = False) -> tuple[Points, list[MonthCounts]]:
+    path = str(version[0])
+    with _lock:  # one reader at a time: the answer worker's threads share what is read
+        found = None if fresh else _kept.get(path)
+        if found is None or found[0] != version:
+            found = (version, read_points(db), {})
+            _kept[path] = found
+        _, points, by_month = found
+        for month in months:
+            if month not in by_month:
+                by_month[month] = read_month(db, points, month)
+        return points, [by_month[m] for m in months]
+
+
+def read_points(db: sqlite_utils.Database) -> Points:
+    """Every map point, with the orders an answer needs."""
+    rows = db.execute("SELECT id, lsoa, location, longitude, latitude FROM police_places "
+                      "ORDER BY id").fetchall()
+    count = len(rows)
+    ids = np.fromiter((r[0] for r in rows), np.int64, count)
+    longitude = np.fromiter((r[3] for r in rows), np.float64, count)
+    latitude = np.fromiter((r[4] for r in rows), np.float64, count)
+    code_index: dict[str, int] = {}
+    lsoa = np.fromiter((code_index.setdefault(r[1], len(code_index)) for r in rows), np.int32,
+                       count)
+    # Python orders str by code point, as SQLite's BINARY collation orders UTF-8 bytes
+    order = sorted(range(count), key=lambda i: (rows[i][2], rows[i][1], rows[i][3], rows[i][4],
+                                                rows[i][0]))
+    rank = np.empty(count, np.int32)
+    rank[order] = np.arange(count, dtype=np.int32)
+    street = np.empty(count, np.int32)
+    number, last = -1, None
+    for i in order:
+        if (rows[i][2], rows[i][1]) != last:
+            number, last = number + 1, (rows[i][2], rows[i][1])
+        street[i] = number
+    return Points(ids, lsoa, street, rank, longitude, latitude, [r[2] for r in rows],
+                  list(code_index), code_index)
+
+
+def read_month(db: sqlite_utils.Database, points: Points, month: str) -> MonthCounts:
+    """One month's counts of every map point that has any."""
+    types = tuple(c for c in db["police_place_counts"].columns_dict if c not in ("month", "place"))
+    rows = db.execute(f"SELECT place, {', '.join(f'{_quote(t)}' for t in types)} FROM "
+                      "police_place_counts WHERE month = ?", (month,)).fetchall()
+    width = len(types) + 1
+    flat = np.fromiter(chain.from_iterable(rows), np.int64, len(rows) * width)
+    table = flat.reshape(len(rows), width)
+    point = np.minimum(np.searchsorted(points.ids, table[:, 0]), max(0, len(points.ids) - 1))
+    if len(point) and not np.array_equal(points.ids[point], table[:, 0]):
+        raise Stale(f"map points of {month} were added after the points were read")
+    return MonthCounts(point.astype(np.int32), table[:, 1:].astype(np.int32), types)
+
+
+class Stale(Exception):
+    """The store gained map points while they were being read (an import committed)."""
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def forget() -> None:
+    """Drop every kept array (tests)."""
+    with _lock:
+        _kept.clear()

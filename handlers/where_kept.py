@@ -25,7 +25,7 @@ from copy import deepcopy
 
 import sqlite_utils
 
-from data.kept import store_version
+from data.place_arrays import places_version
 from handlers.reply import Reply
 
 LIMIT = 32
@@ -50,14 +50,9 @@ def keeping() -> bool:
 
 
 def where_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
-    """What a where answer depends on in the store; None for a store in memory."""
-    version = store_version(db)
-    if version is None:
-        return None
-    return (*version, *db.execute(
-        "SELECT (SELECT MAX(id) FROM police_places), "
-        "(SELECT MIN(month) FROM police_place_counts), "
-        "(SELECT MAX(month) FROM police_place_counts)").fetchone())
+    """What a where answer depends on in the store (its map points and their counts too);
+    None for a store in memory."""
+    return places_version(db)
 
 
 def kept_reply(db: sqlite_utils.Database, question: tuple[Hashable, ...],

@@ -37,6 +37,7 @@ from bot.web import build_web_app
 from data.errors import DataError
 
 log = logging.getLogger("cspbot")
+GRACE_S = 5  # seconds a request being served is given to finish when the bot is stopped
 
 
 def serve_chat(services: Services, platforms: tuple[str, ...], http_port: int | None) -> None:
@@ -118,7 +119,10 @@ def serve_http(services: Services, platforms: tuple[str, ...], http_port: int,
     web = build_web_app(slack, teams, slack_signing_secret=config.slack_signing_secret,
                         max_body=config.http_max_body,
                         papers=paper_pages(services) if config.public_url else None)
-    uvicorn.run(web, host=config.http_host, port=http_port, log_level="warning")
+    # On SIGTERM a request still being served gets GRACE_S to finish: `docker stop` kills the
+    # bot 10 s after it; the answers themselves are in the workers and the journal.
+    uvicorn.run(web, host=config.http_host, port=http_port, log_level="warning",
+                timeout_graceful_shutdown=GRACE_S)
 
 
 def serve_slack(services: Services, workers: AnswerWorkers | None, life: Life) -> None:

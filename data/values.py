@@ -77,7 +77,9 @@ def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None
     or a partnership's (or one of its areas'), zeros included and gaps left out.
 
     A partnership's months are those held for it (`data/held_series.py`); a local authority's
-    are those for which every force placing at least 10 % of its rows has its file in."""
+    are those for which every force placing at least 10 % of its rows has its file in, within
+    the months police.uk names it (`named_span`: a district merged away in the 2021 boundary
+    changes has no zeros after its last month)."""
     check_month(start, "--from")
     check_month(end, "--to")
     slugs = [resolve_indicator(indicator).slug] if indicator else [i.slug for i in CATALOGUE]
@@ -87,7 +89,8 @@ def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None
         return [CountRow(m, slug, n) for m, slug, n in rows]
     la = resolve_local_authority(db, local_authority)
     condition, params = "local_authority = ?", [la]
-    held = _local_authority_months(db, la)
+    first, last = named_span(db, la)
+    held = [m for m in _local_authority_months(db, la) if first <= m <= last]
     found = {(m, slug): n for m, slug, n in police_series(db, condition, params, slugs, start,
                                                            end)}
     return [CountRow(m, slug, found.get((m, slug), 0)) for m in held
@@ -104,3 +107,38 @@ def _local_authority_months(db: sqlite_utils.Database, la: str) -> list[str]:
     total = sum(per_force.values()) or 1
     forces = [f for f, n in per_force.items() if n / total >= HOME_SHARE]
     return held_months(db, la, forces) if forces else []
+
+
+def named_span(db: sqlite_utils.Database, la: str) -> tuple[str, str]:
+    """The first and last month police.uk's files name the local authority in an LSOA name."""
+    first, last = db.execute("SELECT MIN(month), MAX(month) FROM police_counts WHERE "
+                             "local_authority = ?", (la,)).fetchone()
+    return (first or "", last or "")
+
+
+def renamed_as(db: sqlite_utils.Database, la: str) -> list[str]:
+    """The names its LSOAs are filed under in other months (e.g. Kettering's: North
+    Northamptonshire), most rows first."""
+    return [name for name, in db.execute(
+        "SELECT local_authority FROM police_counts WHERE lsoa IN (SELECT DISTINCT lsoa FROM "
+        "police_counts WHERE local_authority = ?) AND local_authority <> ? "
+        "GROUP BY local_authority ORDER BY COUNT(*) DESC, local_authority", (la, la))]
+
+
+def unnamed_months_note(db: sqlite_utils.Database, local_authority: str, start: str | None,
+                        end: str | None) -> str | None:
+    """What to tell someone exporting a local authority's counts when months held for its
+    force fall outside the months police.uk names it (None when none do)."""
+    la = resolve_local_authority(db, local_authority)
+    first, last = named_span(db, la)
+    outside = [m for m in _local_authority_months(db, la) if not first <= m <= last
+               and (start is None or m >= start) and (end is None or m <= end)]
+    if not outside:
+        return None
+    others = renamed_as(db, la)
+    now = (f" (its LSOAs are filed as {', '.join(others[:3])} in other months)" if others
+           else "")
+    return (f"Note: police.uk's files name {la} from {first} to {last} only{now}; "
+            f"{len(outside)} held month(s) outside that span are left out, not shown as 0. "
+            "A partnership follows the boundary changes: `cspbot export counts "
+            "--partnership ID`.")

@@ -29,14 +29,16 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import policeuk
 from fakes.street_files import KETTERING
 
+from bot.cli.main import cli
 from data.boundaries import area_ground
 from data.db import open_db
 from data.partnership import load_partnership
 from data.policeuk import ingest_police_uk
-from data.values import monthly_counts
+from data.values import monthly_counts, unnamed_months_note
 
 TOLERANCE = 0.03
 
@@ -134,3 +136,24 @@ def test_the_months_before_2021_are_unchanged(northants) -> None:  # type: ignor
     earlier = sorted(m for m in by_hand["monthly"] if m < "2023")
     assert earlier and all(ours[m] == by_hand["monthly"][m] for m in earlier)
     assert json.dumps(sorted(ours)) == json.dumps(sorted(by_hand["monthly"]))
+
+
+def test_a_district_named_no_more_is_not_exported_as_zeros(northants, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`export counts --local-authority Kettering`: its months end where police.uk stops
+    naming it (2022-03), with a note naming what its LSOAs are filed as since; the months
+    given agree with the count by hand (the LSOAs then named Kettering)."""
+    db, by_hand = northants
+    rows = monthly_counts(db, local_authority="Kettering", indicator="all-crime")
+    months = [r.month for r in rows]
+    assert months and months[-1] == "2022-03" and not any(m >= "2023" for m in months)
+    assert all(r.count == by_hand["monthly"][r.month] for r in rows)
+    note = unnamed_months_note(db, "Kettering", None, None)
+    assert note is not None and "North Northamptonshire" in note and "2022-03" in note
+    assert unnamed_months_note(db, "Kettering", None, "2022-03") is None
+    store = db.execute("PRAGMA database_list").fetchone()[2]
+    result = CliRunner().invoke(cli, ["--db", store, "export", "counts", "-l", "Kettering",
+                                      "-i", "burglary"],
+                                env={"CSP_LOG_FILE": str(tmp_path / "csp.log")})
+    assert result.exit_code == 0, result.output
+    assert "left out, not shown as 0" in result.stderr
+    assert "2024-" not in result.stdout and "2022-03,burglary," in result.stdout

@@ -16,7 +16,7 @@ from data.contributions import BREAKDOWNS, contributions
 from data.errors import DataError
 from data.partnerships import resolve_area, resolve_partnership
 from data.queries import check_month
-from data.values import monthly_counts, partnership_values
+from data.values import monthly_counts, partnership_values, unnamed_months_note
 
 
 @click.group()
@@ -57,12 +57,17 @@ def export_counts(config: Config, local_authority: str | None, partnership: str 
     """Monthly police.uk counts for a local authority or a partnership: month,indicator,count.
 
     The sum over its LSOAs, one row per month and indicator, zeros included for every month
-    held.
+    held. A local authority's months are those police.uk's files name it in (a district
+    merged in the 2021 boundary changes ends at its last month, with a note).
     """
     if (local_authority is None) == (partnership is None and area is None):
         raise DataError("Say where: --local-authority NAME, or --partnership ID (and --area).")
-    rows = monthly_counts(open_store(config), local_authority, indicator, start, end,
-                          partnership, area)
+    db = open_store(config)
+    rows = monthly_counts(db, local_authority, indicator, start, end, partnership, area)
+    if local_authority is not None:
+        note = unnamed_months_note(db, local_authority, start, end)
+        if note:
+            click.echo(note, err=True)
     _write(out, fmt, ["month", "indicator", "count"], [asdict(r) for r in rows])
 
 

@@ -51,7 +51,7 @@ class MonthCounts:
     of each crime type (columns in `types` order)."""
 
     point: np.ndarray  # int32
-    counts: np.ndarray  # int32, one row per point, one column per crime type
+    counts: np.ndarray  # uint16 (int64 if a count is larger), a row per point, a column per type
     types: tuple[str, ...]
 
 
@@ -131,7 +131,10 @@ def read_month(db: sqlite_utils.Database, points: Points, month: str) -> MonthCo
     point = np.minimum(np.searchsorted(points.ids, table[:, 0]), max(0, len(points.ids) - 1))
     if len(point) and not np.array_equal(points.ids[point], table[:, 0]):
         raise Stale(f"map points of {month} were added after the points were read")
-    return MonthCounts(point.astype(np.int32), table[:, 1:].astype(np.int32), types)
+    counts = table[:, 1:]
+    small = not len(counts) or (counts.min() >= 0 and counts.max() <= np.iinfo(np.uint16).max)
+    return MonthCounts(point.astype(np.int32), counts.astype(np.uint16 if small else np.int64),
+                       types)
 
 
 class Stale(Exception):

@@ -15,7 +15,8 @@ Arrays are indexed by a point's position in `Points.ids` (the police_places ids,
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
 
@@ -69,29 +70,35 @@ def places_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
 def window_arrays(db: sqlite_utils.Database, months: list[str]
                   ) -> tuple[Points, list[MonthCounts]]:
     """The store's points and the counts of `months`, kept (or read now and kept)."""
-    version = places_version(db)
-    if version is None:
-        points = read_points(db)
-        return points, [read_month(db, points, m) for m in months]
+    with _snapshot(db):  # the version and every row read from one state of the store
+        version = places_version(db)
+        if version is None:
+            points = read_points(db)
+            return points, [read_month(db, points, m) for m in months]
+        with _lock:  # one reader at a time: the answer worker's threads share what is read
+            found = _kept.get(str(version[0]))
+            if found is None or found[0] != version:
+                found = (version, read_points(db), {})
+                _kept[str(version[0])] = found
+            _, points, by_month = found
+            for month in months:
+                if month not in by_month:
+                    by_month[month] = read_month(db, points, month)
+            return points, [by_month[m] for m in months]
+
+
+@contextmanager
+def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+    """A read transaction (unless one is open already): an import committing meanwhile is not
+    seen halfway."""
+    if db.conn.in_transaction:
+        yield
+        return
+    db.execute("BEGIN")
     try:
-        return _kept_arrays(db, version, months)
-    except Stale:  # read again, all of it, once the import has committed
-        return _kept_arrays(db, places_version(db) or version, months, fresh=True)
-
-
-def _kept_arrays(db: sqlite_utils.Database, version: tuple[Hashable, ...], months: list[str],
-                 fresh: bool = False) -> tuple[Points, list[MonthCounts]]:
-    path = str(version[0])
-    with _lock:  # one reader at a time: the answer worker's threads share what is read
-        found = None if fresh else _kept.get(path)
-        if found is None or found[0] != version:
-            found = (version, read_points(db), {})
-            _kept[path] = found
-        _, points, by_month = found
-        for month in months:
-            if month not in by_month:
-                by_month[month] = read_month(db, points, month)
-        return points, [by_month[m] for m in months]
+        yield
+    finally:
+        db.execute("COMMIT")
 
 
 def read_points(db: sqlite_utils.Database) -> Points:
@@ -128,17 +135,10 @@ def read_month(db: sqlite_utils.Database, points: Points, month: str) -> MonthCo
     width = len(types) + 1
     flat = np.fromiter(chain.from_iterable(rows), np.int64, len(rows) * width)
     table = flat.reshape(len(rows), width)
-    point = np.minimum(np.searchsorted(points.ids, table[:, 0]), max(0, len(points.ids) - 1))
-    if len(point) and not np.array_equal(points.ids[point], table[:, 0]):
-        raise Stale(f"map points of {month} were added after the points were read")
+    point = np.searchsorted(points.ids, table[:, 0]).astype(np.int32)
     counts = table[:, 1:]
     small = not len(counts) or (counts.min() >= 0 and counts.max() <= np.iinfo(np.uint16).max)
-    return MonthCounts(point.astype(np.int32), counts.astype(np.uint16 if small else np.int64),
-                       types)
-
-
-class Stale(Exception):
-    """The store gained map points while they were being read (an import committed)."""
+    return MonthCounts(point, counts.astype(np.uint16 if small else np.int64), types)
 
 
 def _quote(name: str) -> str:

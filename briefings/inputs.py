@@ -154,6 +154,18 @@ def note_context(db: sqlite_utils.Database, pid: str, spec: SeriesSpec) -> None:
             spec.notes.append(context_words(note))
 
 
+def context_of(db: sqlite_utils.Database, pid: str, area: str | None, months: list[str],
+               compared: str = "months compared") -> list[str]:
+    """The context notes (their words) of a judgement on `months`: each note with a month
+    among them (a partnership's own notes of `area`, or of all its areas without one)."""
+    if not months:
+        return []
+    first, last = min(months), max(months)
+    return [context_words(note).replace("months compared include", f"{compared} include")
+            for note in notes_between(db, pid, first, last, area)
+            if any(note.first <= m <= note.last for m in months)]
+
+
 def context_words(note: ContextNote) -> str:
     """The note as a judgement names it: a national note by its label (its whole text is in
     `cspbot note list` and docs/real-data.md), a partnership's own note in full."""

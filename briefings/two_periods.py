@@ -17,11 +17,10 @@ from typing import TYPE_CHECKING
 
 import sqlite_utils
 
-from briefings.inputs import context_words
+from briefings.inputs import context_of
 from briefings.method import MethodSettings
 from briefings.narrative import subject_of
 from data.briefing_data import areas, indicator_meta
-from data.context import notes_between
 from data.errors import DataError
 from data.held import not_held
 from data.held_series import area_coverage, describe_left_out
@@ -195,11 +194,7 @@ def _judged(db: sqlite_utils.Database, pid: str, indicator: str, area: str,
     change = compare_periods([values[m] for m in current], [values[m] for m in previous],
                              ones, ones, (current, previous), settings or MethodSettings())
     meta, where = indicator_meta(db, pid)[indicator], areas(db, pid)[area]
-    months = sorted(current + previous)
-    for note in notes_between(db, pid, months[0], months[-1], area):
-        if any(note.first <= m <= note.last for m in months):
-            notes.append(context_words(note).replace("months compared include",
-                                                     "periods compared include"))
+    notes += context_of(db, pid, area, current + previous, "periods compared")
     in_area = None if area == pid else where["name"]
     return TwoPeriods(indicator, meta["name"], where["name"],
                       subject_of(indicator, meta["name"], in_area, meta["unit"]),

@@ -6,6 +6,7 @@ rise, with METHOD J1's significance and the rate per 1,000 residents where popul
 from __future__ import annotations
 
 from briefings.comparison import Compared, compare_table, ordinal, peer_group
+from briefings.inputs import context_of
 from briefings.sections import p_text
 from data.catalogue import ALIASES, BY_SLUG, normalise
 from data.comparison import latest_store_month
@@ -56,6 +57,9 @@ def show_compare(req: Request) -> Reply:
     if compared:
         blocks.append(Table(HEADERS, [table_row(n, r) for n, r in enumerate(compared, 1)]))
     notes = missing_notes([r for r in table.rows if r.change is None])
+    windows = {tuple(r.counts.window.current + r.counts.window.previous) for r in compared}
+    notes += dict.fromkeys(n for w in sorted(windows) for n in context_of(
+        req.db, req.partnership, None, list(w)))  # each note once, whatever the windows
     matched = sorted({r.counts.window.words() for r in compared if r.counts.window.matched < 12})
     notes += [f"Matched months: {w}." for w in matched]
     if notes:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from briefings.inputs import context_of
 from briefings.period import compare_periods
 from data.catalogue import BY_SLUG
 from data.contributions import Contributions, Part, contributions
@@ -141,6 +142,10 @@ def where_reply(req: Request, found: Contributions, areas: Contributions | None)
         ("Latest 12 months", f"{found.count_now:,}"),
         ("The 12 months before", f"{found.count_before:,}"),
         ("Months compared", found.window.words()), ("Change (METHOD J1)", verdict)])]
+    context = context_of(req.db, req.partnership, found.area,
+                         found.window.current + found.window.previous)
+    if context:
+        blocks.append(Text("\n".join(f"- {n}" for n in context)))
     if areas is not None:
         blocks += [Text("*By area*"), Table(headers("Area"), rows(areas.parts, below))]
         if areas.overlap:

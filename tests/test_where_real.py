@@ -72,3 +72,19 @@ def test_export_contributions_on_the_command_line(store: Path) -> None:
         (p.name, p.change) for p in found.parts]
     assert sum(int(r["change"]) for r in rows) == found.change
     assert all(r["name"].startswith("Charnwood ") for r in rows)
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("where burglary 2022-10", True),  # 2020-11..2022-10: the restrictions end in 2021-07
+    ("compare burglary 2022-10", True),
+    ("burglary 2022-10 vs 2021-10", False),  # neither month is in 2020-03..2021-07
+    ("burglary 2021-06 vs 2020-06", True)])
+def test_the_covid_restrictions_are_named_where_the_months_compared_include_them(
+        store: Path, tmp_path: Path, question: str, named: bool) -> None:
+    """METHOD 2.9: a judgement whose windows include a context note names it, in where and
+    compare answers as in indicator answers and two periods."""
+    result = CliRunner().invoke(cli, ["ask", "-p", "charnwood", "--charts", str(tmp_path),
+                                      *question.split()],
+                                env={"CSP_DB_PATH": str(store)}, catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    assert ("include the COVID-19 restrictions (2020-03 to 2021-07)" in result.output) is named

@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 import click
+from click.testing import CliRunner
 
 from bot.cli.main import cli
 from bot.config import METHOD_PREFIX, SETTINGS, Setting
@@ -167,3 +168,21 @@ def test_bad_settings_are_usage_errors(cspbot) -> None:
     assert result.exit_code == 2 and "CSP_LOG_LEVEL" in result.output
     result = cspbot("status", env={"CSP_NOW": "next Tuesday"})
     assert result.exit_code == 2 and "CSP_NOW must be an ISO 8601 date" in result.output
+
+
+def test_the_command_list_is_read_without_importing_the_commands() -> None:
+    """`cspbot --help` lists each command with the help click would give it (read from its
+    module's source), and loads none of the chat, chart or statistics libraries."""
+    ctx = click.Context(cli, info_name="cspbot")
+    ours, clicks = ctx.make_formatter(), ctx.make_formatter()
+    cli.format_commands(ctx, ours)
+    click.Group.format_commands(cli, ctx, clicks)  # click's own way: imports every command
+    assert ours.getvalue() == clicks.getvalue()
+    listed = CliRunner().invoke(cli, ["--help"]).output
+    assert "  send-briefing  Post the monthly briefing" in listed
+    loaded = subprocess.run(
+        [sys.executable, "-c", "import sys; from click.testing import CliRunner; "
+         "from bot.cli.main import cli; CliRunner().invoke(cli, ['--help']); "
+         "print(sorted(m for m in ('matplotlib', 'scipy', 'slack_bolt', 'pandas') "
+         "if m in sys.modules))"], capture_output=True, text=True, check=True)
+    assert loaded.stdout.strip() == "[]", loaded.stderr

@@ -11,7 +11,7 @@ import sqlite_utils
 from briefings.two_periods import LAST_MONTH, YEAR_SO_FAR, Asked
 from data.catalogue import normalise
 from data.errors import did_you_mean
-from data.partnerships import area_names, indicator_words, own_indicators
+from data.partnerships import area_names, indicator_words, list_partnerships, own_indicators
 from handlers.registry import REGISTRY
 from handlers.reply import CspError
 
@@ -75,9 +75,23 @@ def match_area(db: sqlite_utils.Database, pid: str, words: list[str]) -> str:
                or phrase in normalise(aid)]
     if len(partial) == 1:
         return partial[0]
+    other = _other_partnership(db, pid, phrase)
+    if other is not None:  # "burglary leicester" asked of Charnwood's bot
+        raise CspError(f"{other} is another partnership in this store; here the answers are "
+                       f"{areas[pid]}'s.", "/csp compare burglary (every partnership held, ranked; "
+                       "any indicator)")
     names = {normalise(n): n for n in areas.values()}
     raise CspError(f"No area called '{' '.join(words)}'.{did_you_mean(phrase, names)}",
                    "areas: " + ", ".join(sorted(areas.values())))
+
+
+def _other_partnership(db: sqlite_utils.Database, pid: str, phrase: str) -> str | None:
+    """The name of another partnership of the store the phrase names (its id, its name, or
+    a unique part of its name)."""
+    others = {str(p["id"]): str(p["name"]) for p in list_partnerships(db) if p["id"] != pid}
+    named = [aid for aid, name in others.items() if phrase in (normalise(aid), normalise(name))]
+    named = named or [aid for aid, name in others.items() if phrase in normalise(name)]
+    return others[named[0]] if len(named) == 1 else None
 
 
 def related_indicators(db: sqlite_utils.Database, pid: str, typed: list[str]) -> list[str]:

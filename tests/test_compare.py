@@ -140,3 +140,15 @@ def test_the_export_as_json_and_a_month_that_cannot_be_compared(cspbot, store: P
     assert {r["kind"] for r in rows} == {"partnership", "force"}
     assert all(r["pct_change"] is None and r["count_now"] is None for r in rows)
     assert "are not held" in export.stderr
+
+
+def test_another_partnership_named_as_an_area_is_said_to_be_one(cspbot, store: Path) -> None:
+    """"burglary alpha" asked of beta's bot: alpha is another partnership, not an unknown area;
+    compare is offered. A word naming nothing held stays "No area called"."""
+    answer = " ".join(cspbot("ask", "-p", "beta", "burglary alpha").output.split())
+    assert ("alpha Community Safety Partnership is another partnership in this store; here the "
+            "answers are beta Community Safety Partnership's.") in answer
+    assert "Try: /csp compare burglary" in answer
+    where = " ".join(cspbot("ask", "-p", "beta", "where burglary gamma").output.split())
+    assert "gamma Community Safety Partnership is another partnership" in where
+    assert "No area called 'nowhere'" in cspbot("ask", "-p", "beta", "burglary nowhere").output

@@ -71,11 +71,13 @@ def button_command(button_id: str, value: str) -> str | None:
                    "/csp which neighbourhoods drive the burglary rise"))
 def show_where(req: Request) -> Reply:
     month, words = take_month([w.strip("?") for w in req.words if w.strip("?")])
+    typed = len(words)
     while words and words[0].lower() in FILLERS:
         words = words[1:]
     if not words:
         raise CspError("Which indicator?", "/csp where burglary")
     indicator, rest = take_indicator(req.db, req.partnership, words)
+    read = len(words) - len(rest)
     while rest and rest[0].lower() in FILLERS:
         rest = rest[1:]
     while rest and rest[-1].lower() in FILLERS:
@@ -86,9 +88,16 @@ def show_where(req: Request) -> Reply:
     def work() -> tuple[Reply, str | None]:
         return work_out_where(req, indicator, area, month), month or latest_month(req, area)
 
-    return kept_reply(req.db, (WHERE, pid, indicator, area, month, repr(settings.method),
-                               settings.suppress_below),
-                      lambda: stored_reply(req.db, pid, (indicator, area, month), settings, work))
+    reply = kept_reply(req.db, (WHERE, pid, indicator, area, month, repr(settings.method),
+                                settings.suppress_below),
+                       lambda: stored_reply(req.db, pid, (indicator, area, month), settings,
+                                            work))
+    if read + len(rest) < typed:  # filler words were left out to read it: say how it was read
+        said = ", ".join(w for w in (BY_SLUG[indicator].name.lower(),
+                                     area_names(req.db, pid).get(area, area),
+                                     month or latest_month(req, area)) if w)
+        reply.blocks.insert(0, Text(f"Taking this as: where {said}."))
+    return reply
 
 
 def latest_month(req: Request, area: str) -> str | None:

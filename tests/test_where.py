@@ -15,7 +15,7 @@ from fakes.where_store import PER_MONTH
 from bot.cli.render_text import render_text
 from data.contributions import Part, contributions, neighbourhood_of
 from data.values import monthly_counts
-from handlers.reply import Actions, Context, Reply, Table
+from handlers.reply import Actions, Context, Reply, Table, Text
 from handlers.request import Settings
 from handlers.router import dispatch
 from handlers.where import rows
@@ -66,10 +66,15 @@ def test_a_fall_ranks_the_biggest_falls_first(demo_streets) -> None:
 
 
 def test_where_answers_with_the_sentence_the_areas_and_the_neighbourhoods(demo_streets) -> None:
-    for text in ("where burglary", "where is burglary rising",
-                 "which neighbourhoods drive the burglary rise?", "where burglary 2010-03"):
+    for text, guessed in (("where burglary", False), ("where is burglary rising", True),
+                          ("which neighbourhoods drive the burglary rise?", True),
+                          ("where burglary 2010-03", False)):
         reply = ask(demo_streets, text)
         assert reply.fallback_text == SAID, text
+        said = [b.markdown for b in reply.blocks if isinstance(b, Text)
+                and b.markdown.startswith("Taking this as")]
+        assert said == (["Taking this as: where burglary, Kettering Community Safety "
+                         "Partnership, 2010-03."] if guessed else []), text
     tables = [b for b in reply.blocks if isinstance(b, Table)]
     assert [t.headers[0] for t in tables] == ["Area", "Neighbourhood", "Location"]
     assert tables[1].rows[0] == ["Kettering 007", "60", "24", "+36", "75%"]

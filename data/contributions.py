@@ -23,10 +23,10 @@ from data.catalogue import BY_SLUG, expand
 from data.errors import DataError
 from data.held import require_held
 from data.held_series import area_coverage
-from data.partnerships import area_condition, area_names
+from data.lsoa_arrays import sum_by_lsoa
+from data.partnerships import area_names
 from data.windows import Window, comparison_window
 
-NARROW = 1 / 3  # a ground with fewer of the store's LSOAs is read LSOA by LSOA
 BREAKDOWNS = ("area", "neighbourhood", "lsoa")
 _MSOA = re.compile(r"^(.*\d{3})[A-Z]$")
 
@@ -108,28 +108,8 @@ def contributions(db: sqlite_utils.Database, pid: str, indicator: str, area: str
         found.comparable = next((m for m in reversed(held) if m < month
                                  and comparison_window(held, m).problem is None), None)
         return found
-    column = " + ".join(f'"{slug}"' for slug in expand(indicator))
-    condition, params = area_condition(db, pid, area)
-    now = ",".join("?" * len(window.current))
-    before = ",".join("?" * len(window.previous))
-    months = [*window.current, *window.previous]
-    # One read of the rows (MATERIALIZED), summed twice: per LSOA and window, and per month.
-    # A ground of most of the store's LSOAs reads the months whole (force by force, the
-    # forces found by skipping through the primary key), not LSOA by LSOA through the index.
-    if len(params) >= NARROW * db.execute("SELECT COUNT(*) FROM lsoas").fetchone()[0]:
-        condition = "force IN (SELECT force FROM f) AND " + condition.replace("(lsoa", "(+lsoa", 1)
-    per_lsoa, per_month = [], dict.fromkeys(months, 0)
-    for lsoa, m, a, b in db.execute(
-            f"WITH RECURSIVE {_FORCES}, r AS MATERIALIZED (SELECT lsoa, month, {column} AS n "
-            f"FROM police_counts WHERE {condition} AND month IN ({now},{before})) "
-            f"SELECT lsoa, NULL, SUM(CASE WHEN month IN ({now}) THEN n END), "
-            f"SUM(CASE WHEN month IN ({before}) THEN n END) FROM r GROUP BY lsoa "
-            "UNION ALL SELECT NULL, month, SUM(n), NULL FROM r GROUP BY month",
-            [*params, *months, *window.current, *window.previous]):
-        if m is None:
-            per_lsoa.append((lsoa, int(a or 0), int(b or 0)))
-        else:
-            per_month[m] = int(a or 0)
+    per_lsoa, per_month = sum_by_lsoa(db, list(area_ground(db, pid, area).codes),
+                                      expand(indicator), window.current, window.previous)
     found.monthly_now = [per_month[m] for m in window.current]
     found.monthly_before = [per_month[m] for m in window.previous]
     groups = _group(db, pid, area, by, [lsoa for lsoa, _, _ in per_lsoa], names)
@@ -144,11 +124,6 @@ def contributions(db: sqlite_utils.Database, pid: str, indicator: str, area: str
         totals = {found.area_name: [0, 0]}
     found.parts = rank(totals, found.change)
     return found
-
-
-_FORCES = ("f(force) AS (SELECT MIN(force) FROM police_counts UNION ALL SELECT (SELECT "
-           "MIN(force) FROM police_counts WHERE force > f.force) FROM f WHERE f.force IS NOT "
-           "NULL)")
 
 
 def rank(totals: dict[str, list[int]], whole: int) -> list[Part]:

@@ -70,7 +70,7 @@ def places_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
 def window_arrays(db: sqlite_utils.Database, months: list[str]
                   ) -> tuple[Points, list[MonthCounts]]:
     """The store's points and the counts of `months`, kept (or read now and kept)."""
-    with _snapshot(db):  # the version and every row read from one state of the store
+    with snapshot(db):  # the version and every row read from one state of the store
         version = places_version(db)
         if version is None:
             points = read_points(db)
@@ -88,7 +88,7 @@ def window_arrays(db: sqlite_utils.Database, months: list[str]
 
 
 @contextmanager
-def _snapshot(db: sqlite_utils.Database) -> Iterator[None]:
+def snapshot(db: sqlite_utils.Database) -> Iterator[None]:
     """A read transaction (unless one is open already): an import committing meanwhile is not
     seen halfway."""
     if db.conn.in_transaction:
@@ -136,9 +136,13 @@ def read_month(db: sqlite_utils.Database, points: Points, month: str) -> MonthCo
     flat = np.fromiter(chain.from_iterable(rows), np.int64, len(rows) * width)
     table = flat.reshape(len(rows), width)
     point = np.searchsorted(points.ids, table[:, 0]).astype(np.int32)
-    counts = table[:, 1:]
+    return MonthCounts(point, compact(table[:, 1:]), types)
+
+
+def compact(counts: np.ndarray) -> np.ndarray:
+    """Counts as uint16 (half the memory of int32), or int64 if one is larger."""
     small = not len(counts) or (counts.min() >= 0 and counts.max() <= np.iinfo(np.uint16).max)
-    return MonthCounts(point, counts.astype(np.uint16 if small else np.int64), types)
+    return counts.astype(np.uint16 if small else np.int64)
 
 
 def _quote(name: str) -> str:

@@ -10,10 +10,12 @@ import io
 import json
 from pathlib import Path
 
-from fakes.where_store import PER_MONTH
+from fakes.where_store import FORCE, HEADER, PER_MONTH
 
 from bot.cli.render_text import render_text
 from data.contributions import Part, contributions, neighbourhood_of
+from data.lsoa_arrays import lsoa_months
+from data.policeuk import ingest_police_uk
 from data.values import monthly_counts
 from handlers.reply import Actions, Context, Reply, Table, Text
 from handlers.request import Settings
@@ -128,3 +130,22 @@ def test_export_contributions(demo_streets, cspbot) -> None:  # type: ignore[no-
     demo_streets.execute("DELETE FROM police_months WHERE month BETWEEN '2008-06' AND '2008-10'")
     refused = cspbot("export", "contributions", "-p", "kettering", "-i", "burglary")
     assert refused.exit_code != 0 and "are not held" in refused.output
+
+
+def test_the_kept_lsoa_counts_are_read_again_after_an_import(demo_streets, tmp_path: Path
+                                                              ) -> None:
+    """The breakdown's counts are kept between questions (data/lsoa_arrays.py) and read again
+    when an import changes the store: 2010-03 again, with 20 burglaries instead of 10."""
+    first = contributions(demo_streets, "kettering", "burglary")
+    _, kept = lsoa_months(demo_streets, first.window.current)
+    assert lsoa_months(demo_streets, first.window.current)[1][0] is kept[0]
+    folder = tmp_path / "again"
+    folder.mkdir()
+    (folder / "2010-03-northamptonshire-street.csv").write_text("\n".join([HEADER, *[
+        f",2010-03,{FORCE},{FORCE},-0.72,52.39,On or near High Street,E01027080,"
+        "Kettering 004B,Burglary,Under investigation,"] * 20]) + "\n", encoding="utf-8")
+    ingest_police_uk(demo_streets, [folder])
+    after = contributions(demo_streets, "kettering", "burglary")
+    assert after.count_now == first.count_now - 10 + 20
+    assert after.count_before == first.count_before
+    assert lsoa_months(demo_streets, first.window.current)[1][0] is not kept[0]

@@ -13,18 +13,14 @@ LSOA codes are numbered as they are first read (`Codes`); a number never changes
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Hashable
 from dataclasses import dataclass, field
 from itertools import chain
 
 import numpy as np
 import sqlite_utils
 
-from data.place_arrays import compact, places_version, snapshot
+from data.place_arrays import KeptMonths, compact
 
-_lock = threading.Lock()
-_kept: dict[str, tuple[tuple[Hashable, ...], Codes, dict[str, LsoaMonth]]] = {}
 KEYS = ("force", "month", "lsoa", "local_authority")  # police_counts' columns that are not counts
 # Every force of police_counts, found by skipping through its primary key (force, month, lsoa)
 _FORCES = ("WITH RECURSIVE f(force) AS (SELECT MIN(force) FROM police_counts UNION ALL SELECT "
@@ -61,21 +57,7 @@ class LsoaMonth:
 def lsoa_months(db: sqlite_utils.Database, months: list[str]
                 ) -> tuple[Codes, list[LsoaMonth]]:
     """The codes and the rows of `months`, kept (or read now and kept)."""
-    with snapshot(db):
-        version = places_version(db)
-        if version is None:
-            codes = Codes()
-            return codes, [read_lsoa_month(db, codes, m) for m in months]
-        with _lock:
-            found = _kept.get(str(version[0]))
-            if found is None or found[0] != version:
-                found = (version, Codes(), {})
-                _kept[str(version[0])] = found
-            _, codes, by_month = found
-            for month in months:
-                if month not in by_month:
-                    by_month[month] = read_lsoa_month(db, codes, month)
-            return codes, [by_month[m] for m in months]
+    return _KEPT.get(db, months)
 
 
 def read_lsoa_month(db: sqlite_utils.Database, codes: Codes, month: str) -> LsoaMonth:
@@ -112,3 +94,6 @@ def sum_by_lsoa(db: sqlite_utils.Database, ground: list[str], types: tuple[str, 
     per_lsoa = sorted((codes.codes[i], int(now[i]), int(before[i]))
                       for i in np.flatnonzero(present).tolist())
     return per_lsoa, per_month
+
+
+_KEPT = KeptMonths(lambda db: Codes(), read_lsoa_month)

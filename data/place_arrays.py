@@ -15,18 +15,19 @@ Arrays are indexed by a point's position in `Points.ids` (the police_places ids,
 from __future__ import annotations
 
 import threading
-from collections.abc import Hashable, Iterator
+from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import chain
+from typing import Generic, TypeVar
 
 import numpy as np
 import sqlite_utils
 
 from data.kept import store_version
 
-_lock = threading.Lock()
-_kept: dict[str, tuple[tuple[Hashable, ...], Points, dict[str, MonthCounts]]] = {}
+H = TypeVar("H")
+M = TypeVar("M")
 
 
 @dataclass(frozen=True)
@@ -67,24 +68,38 @@ def places_version(db: sqlite_utils.Database) -> tuple[Hashable, ...] | None:
         "(SELECT MAX(month) FROM police_place_counts)").fetchone())
 
 
+class KeptMonths(Generic[H, M]):
+    """Arrays kept per store file while its version holds: a head read once (the points, or
+    the LSOA codes), and each month read the first time it is asked for."""
+
+    def __init__(self, read_head: Callable[[sqlite_utils.Database], H],
+                 read_month: Callable[[sqlite_utils.Database, H, str], M]) -> None:
+        self.read_head, self.read_month = read_head, read_month
+        self.lock = threading.Lock()  # one reader at a time: a worker's threads share them
+        self.kept: dict[str, tuple[tuple[Hashable, ...], H, dict[str, M]]] = {}
+
+    def get(self, db: sqlite_utils.Database, months: list[str]) -> tuple[H, list[M]]:
+        with snapshot(db):  # the version and every row read from one state of the store
+            version = places_version(db)
+            if version is None:
+                head = self.read_head(db)
+                return head, [self.read_month(db, head, m) for m in months]
+            with self.lock:
+                found = self.kept.get(str(version[0]))
+                if found is None or found[0] != version:
+                    found = (version, self.read_head(db), {})
+                    self.kept[str(version[0])] = found
+                _, head, by_month = found
+                for month in months:
+                    if month not in by_month:
+                        by_month[month] = self.read_month(db, head, month)
+                return head, [by_month[m] for m in months]
+
+
 def window_arrays(db: sqlite_utils.Database, months: list[str]
                   ) -> tuple[Points, list[MonthCounts]]:
     """The store's points and the counts of `months`, kept (or read now and kept)."""
-    with snapshot(db):  # the version and every row read from one state of the store
-        version = places_version(db)
-        if version is None:
-            points = read_points(db)
-            return points, [read_month(db, points, m) for m in months]
-        with _lock:  # one reader at a time: the answer worker's threads share what is read
-            found = _kept.get(str(version[0]))
-            if found is None or found[0] != version:
-                found = (version, read_points(db), {})
-                _kept[str(version[0])] = found
-            _, points, by_month = found
-            for month in months:
-                if month not in by_month:
-                    by_month[month] = read_month(db, points, month)
-            return points, [by_month[m] for m in months]
+    return _POINTS.get(db, months)
 
 
 @contextmanager
@@ -149,7 +164,4 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def forget() -> None:
-    """Drop every kept array (tests)."""
-    with _lock:
-        _kept.clear()
+_POINTS = KeptMonths(read_points, read_month)

@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 
 import click
-from click.utils import make_default_short_help
 
 from bot.config import load_config
 from bot.logs import configure_logging, exit_now, log_with_reference
@@ -67,8 +66,8 @@ class CspGroup(click.Group):
         without importing them (all of them together load chat, charts and statistics: 3 s)."""
         names = self.list_commands(ctx)
         limit = formatter.width - 6 - max(len(name) for name in names)
-        rows = [(name, make_default_short_help(command_help(COMMANDS[name]), limit))
-                for name in names]
+        rows = [(name, click.Command(name, help=command_help(COMMANDS[name])
+                                     ).get_short_help_str(limit)) for name in names]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 

@@ -3,7 +3,7 @@ not change: what `/csp where` sums per LSOA for its breakdown (data/contribution
 
 A breakdown sums 24 months of counts per LSOA of the area's ground. On a force of 1,000
 neighbourhoods that is 117,000 rows, which SQL reads, checks against the ground's 5,000 codes and
-groups in about 0.17 s; on arrays it is a mask and a `bincount`. Each month is read the first
+groups in about 0.17 s; on arrays it is a mask and a numpy sum. Each month is read the first
 time a window needs it and kept under the same version as the map points
 (data/place_arrays.py's `places_version`): an import or a partnership (re)load makes it stale. A
 store in memory is never kept.

@@ -3,7 +3,7 @@ store's points do not change: what `/csp where` sums at street level (data/place
 
 A where answer sums a 12-month window of counts per map point, then per street, and bins the
 points for the map. In SQL that is a sort of every row of the window (a force of 1,000
-neighbourhoods: 385,000 rows, 170,000 points, about 0.7 s); on arrays it is a `bincount`
+neighbourhoods: 385,000 rows, 170,000 points, about 0.7 s); on arrays it is a numpy sum
 (about 0.05 s). So the points (`Points`: each point's LSOA, street, place in the answer's order
 and position) are read once, and each month's counts (`MonthCounts`) the first time a window
 needs it; an import, a partnership (re)load or new points make them stale (`places_version`),

@@ -110,6 +110,7 @@ def _key(fig: Figure, axes: list, top_in: float, plot_in: float, below_in: float
                             handlelength=1.8, handletextpad=0.5)
         if legend.get_window_extent(renderer).width <= fig.bbox.width * 0.98:
             break
+    assert legend is not None  # made at least once: the loop runs for one column at least
     key_in = legend.get_window_extent(renderer).height / fig.dpi + 0.05
     height = top_in + plot_in + below_in + key_in
     fig.set_size_inches(fig.get_figwidth(), height)

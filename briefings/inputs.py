@@ -43,7 +43,7 @@ class SeriesSpec:
     sensitive: bool
     source: str = ""
     months: list[str] = field(default_factory=list)
-    values: list[float] = field(default_factory=list)
+    values: list[float | None] = field(default_factory=list)  # None: a month not held
     notes: list[str] = field(default_factory=list)
     target: dict[str, Any] | None = None
     waves: list[dict[str, Any]] = field(default_factory=list)

@@ -90,7 +90,8 @@ def _parse(name: str, raw: bytes) -> list[tuple[str, str, str | None]]:
             raise IngestError(name, f"is not an LSOA 2011 to 2021 lookup: its header lacks "
                               f"{' and '.join(missing)}.", 1, hint=HINT)
         at = [header.index(c) if c in header else None for c in (OLD, NEW, CHANGE)]
-        rows, seen = [], {}
+        rows: list[tuple[str, str, str | None]] = []
+        seen: dict[tuple[str, str], int] = {}
         for fields in filter(None, reader):
             line = reader.line_num
             if len(fields) != len(header):

@@ -31,7 +31,7 @@ class MapPoint(NamedTuple):  # a tuple: a force's 100,000 points are made fast
     lsoa: str
     longitude: float
     latitude: float
-    count: int
+    count: int  # type: ignore[assignment]  # (a field named as tuple.count, which it hides)
 
 
 class Street(NamedTuple):  # a tuple too: a force has 100,000 streets
@@ -40,7 +40,7 @@ class Street(NamedTuple):  # a tuple too: a force has 100,000 streets
     location: str
     lsoa: str
     lsoa_name: str
-    count: int
+    count: int  # type: ignore[assignment]  # (a field named as tuple.count, which it hides)
     point: MapPoint
 
     @property

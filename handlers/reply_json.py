@@ -8,10 +8,11 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import fields
-from typing import Any
+from typing import Any, cast
 
 from handlers.reply import (
     Actions,
+    Block,
     Button,
     Chart,
     Divider,
@@ -64,7 +65,7 @@ def _plain(value: object) -> dict[str, Any]:
     return out
 
 
-def _block(data: dict[str, Any]) -> object:
+def _block(data: dict[str, Any]) -> Block:
     data = dict(data)
     cls = BLOCKS[data.pop("type")]
     for name, item in data.items():
@@ -74,4 +75,4 @@ def _block(data: dict[str, Any]) -> object:
         data["items"] = [tuple(i) for i in data["items"]]
     if cls is Actions:
         data["buttons"] = [Button(**b) for b in data["buttons"]]
-    return cls(**data)
+    return cast(Block, cls(**data))

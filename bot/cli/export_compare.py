@@ -40,7 +40,7 @@ def export_compare(config: Config, indicator: str, month: str | None, fmt: str,
     check_month(month, "--month")
     table = compare_table(open_store(config), resolve_indicator(indicator).slug, month,
                           config.method)
-    rows = []
+    rows: list[dict[str, object]] = []
     for r in table.rows:
         c, change = r.counts, r.change
         rate = c.rate_per_1000

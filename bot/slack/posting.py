@@ -22,6 +22,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 from urllib.error import HTTPError, URLError
 
 from slack_sdk import WebClient
@@ -97,7 +98,7 @@ def upload_chart(client: WebClient, channel: str, chart: Chart, thread: str | No
 
 
 def upload(client: WebClient, channel: str, thread: str | None, sleep: Sleep,
-           **file: object) -> str:
+           **file: Any) -> str:
     """files_upload_v2 (a chart, or the board paper), tried again when the upload URL fails
     (HTTP 429 / 5xx, network); the file's id."""
     for attempt in range(1, UPLOAD_TRIES + 1):

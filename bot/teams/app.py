@@ -153,9 +153,10 @@ def register(bot: TeamsBot) -> None:
         activity = ctx.activity
         text = message_text(activity)
         if not text and activity.value:  # a card's button that is not a dialog
-            text = button_text(activity.value)
-            if not text:
+            asked = button_text(activity.value)
+            if not asked:
                 return
+            text = asked
         asker = bot.context(activity)
 
         def work() -> Reply | Form:

@@ -65,6 +65,7 @@ DERIVED: tuple[Indicator, ...] = (
 
 CATALOGUE: tuple[Indicator, ...] = POLICE_TYPES + DERIVED
 BY_SLUG: dict[str, Indicator] = {i.slug: i for i in CATALOGUE}
+POLICE_SLUGS = tuple(i.slug for i in POLICE_TYPES)  # police_counts' count columns, in order
 SLUG_BY_POLICE_TYPE: dict[str, str] = {i.police_type: i.slug for i in POLICE_TYPES
                                        if i.police_type}
 

@@ -19,9 +19,9 @@ from itertools import chain
 import numpy as np
 import sqlite_utils
 
-from data.place_arrays import KeptMonths, compact
+from data.catalogue import POLICE_SLUGS
+from data.place_arrays import COUNTS, KeptMonths, compact
 
-KEYS = ("force", "month", "lsoa", "local_authority")  # police_counts' columns that are not counts
 # Every force of police_counts, found by skipping through its primary key (force, month, lsoa)
 _FORCES = ("WITH RECURSIVE f(force) AS (SELECT MIN(force) FROM police_counts UNION ALL SELECT "
            "(SELECT MIN(force) FROM police_counts WHERE force > f.force) FROM f WHERE f.force IS "
@@ -61,14 +61,13 @@ def lsoa_months(db: sqlite_utils.Database, months: list[str]
 
 
 def read_lsoa_month(db: sqlite_utils.Database, codes: Codes, month: str) -> LsoaMonth:
-    types = tuple(c for c in db["police_counts"].columns_dict if c not in KEYS)
-    quoted = ", ".join('"' + t.replace('"', '""') + '"' for t in types)
-    rows = db.execute(f"{_FORCES}SELECT lsoa, {quoted} FROM police_counts WHERE force IN "
+    rows = db.execute(f"{_FORCES}SELECT lsoa, {COUNTS} FROM police_counts WHERE force IN "
                       "(SELECT force FROM f) AND month = ?", (month,)).fetchall()
+    width = len(POLICE_SLUGS)
     lsoa = np.fromiter((codes.number(r[0]) for r in rows), np.int32, len(rows))
     counts = np.fromiter(chain.from_iterable(r[1:] for r in rows), np.int64,
-                         len(rows) * len(types)).reshape(len(rows), len(types))
-    return LsoaMonth(lsoa, compact(counts), types)
+                         len(rows) * width).reshape(len(rows), width)
+    return LsoaMonth(lsoa, compact(counts), POLICE_SLUGS)
 
 
 def sum_by_lsoa(db: sqlite_utils.Database, ground: list[str], types: tuple[str, ...],

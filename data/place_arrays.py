@@ -24,8 +24,10 @@ from typing import Generic, TypeVar
 import numpy as np
 import sqlite_utils
 
+from data.catalogue import POLICE_SLUGS
 from data.kept import store_version
 
+COUNTS = ", ".join(f'"{slug}"' for slug in POLICE_SLUGS)  # the count columns, as SQL
 H = TypeVar("H")
 M = TypeVar("M")
 
@@ -144,24 +146,19 @@ def read_points(db: sqlite_utils.Database) -> Points:
 
 def read_month(db: sqlite_utils.Database, points: Points, month: str) -> MonthCounts:
     """One month's counts of every map point that has any."""
-    types = tuple(c for c in db["police_place_counts"].columns_dict if c not in ("month", "place"))
-    rows = db.execute(f"SELECT place, {', '.join(f'{_quote(t)}' for t in types)} FROM "
-                      "police_place_counts WHERE month = ?", (month,)).fetchall()
-    width = len(types) + 1
+    rows = db.execute(f"SELECT place, {COUNTS} FROM police_place_counts WHERE month = ?",
+                      (month,)).fetchall()
+    width = len(POLICE_SLUGS) + 1
     flat = np.fromiter(chain.from_iterable(rows), np.int64, len(rows) * width)
     table = flat.reshape(len(rows), width)
     point = np.searchsorted(points.ids, table[:, 0]).astype(np.int32)
-    return MonthCounts(point, compact(table[:, 1:]), types)
+    return MonthCounts(point, compact(table[:, 1:]), POLICE_SLUGS)
 
 
 def compact(counts: np.ndarray) -> np.ndarray:
     """Counts as uint16 (half the memory of int32), or int64 if one is larger."""
     small = not len(counts) or (counts.min() >= 0 and counts.max() <= np.iinfo(np.uint16).max)
     return counts.astype(np.uint16 if small else np.int64)
-
-
-def _quote(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 _POINTS = KeptMonths(read_points, read_month)

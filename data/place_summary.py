@@ -60,7 +60,7 @@ def summarise_places(db: sqlite_utils.Database, pid: str, area: str, indicator: 
         return found
     points, counts = window_arrays(db, months)
     n = _point_totals(points, counts, expand(indicator))
-    ground = np.zeros(len(points.codes) + 1, bool)
+    ground = np.zeros(len(points.codes), bool)
     ground[[points.code_index[c] for c in codes if c in points.code_index]] = True
     at = np.flatnonzero((n > 0) & ground[points.lsoa])  # the ground's points with any crime
     if not len(at):
@@ -73,7 +73,8 @@ def summarise_places(db: sqlite_utils.Database, pid: str, area: str, indicator: 
     found.top_points = [_point(points, i, int(c)) for i, c in zip(shown.tolist(),
                                                                   n[shown].tolist(), strict=True)]
     if len(at) > grid.over:
-        found.drawn = _binned(grid, points.longitude[at], points.latitude[at], n_at)
+        found.drawn = binned(points.longitude[at], points.latitude[at], n_at, grid.cells,
+                             grid.min_span)
         found.binned = True
     else:
         found.drawn = [(p.longitude, p.latitude, p.count) for p in found.top_points]
@@ -139,8 +140,3 @@ def binned(longitude: np.ndarray, latitude: np.ndarray, count: np.ndarray, cells
     total = np.bincount(which, weights=n)
     x, y = np.bincount(which, weights=lon * n) / total, np.bincount(which, weights=lat * n) / total
     return list(zip(x.tolist(), y.tolist(), total.astype(int).tolist(), strict=True))
-
-
-def _binned(grid: Grid, longitude: np.ndarray, latitude: np.ndarray, count: np.ndarray
-            ) -> list[tuple[float, float, int]]:
-    return binned(longitude, latitude, count, grid.cells, grid.min_span)

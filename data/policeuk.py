@@ -22,13 +22,14 @@ from pathlib import Path
 
 import sqlite_utils
 
+from data.catalogue import POLICE_SLUGS
 from data.coverage import record_incomplete_months
 from data.db import write_transaction
 from data.errors import IngestError
 from data.places import PlaceIds, place_counts_held, replace_place_counts
 from data.points import LsoaNames
 from data.reader_pool import FileReader, take_early
-from data.reading import POLICE_SLUGS, MonthRows, worker_count
+from data.reading import MonthRows, worker_count
 from data.sources import Skipped, Source, expand
 from data.street import StreetCounts
 

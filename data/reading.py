@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from data.catalogue import POLICE_TYPES, SLUG_BY_POLICE_TYPE
+from data.catalogue import POLICE_SLUGS, POLICE_TYPES, SLUG_BY_POLICE_TYPE
 from data.sources import Skipped, Source
 from data.street import (
     SEP,
@@ -33,7 +33,6 @@ from data.street import (
 log = logging.getLogger("cspbot.ingest")
 MAX_WORKERS = 4  # beyond this, writing the store is what the import waits for
 INDEX_OF = {i.police_type: n for n, i in enumerate(POLICE_TYPES)}
-POLICE_SLUGS = tuple(i.slug for i in POLICE_TYPES)
 FIRST_COUNT = 4  # a police_counts row: force, month, lsoa, local authority, then the counts
 COLUMN_OF = {i.police_type: FIRST_COUNT + n for n, i in enumerate(POLICE_TYPES)}
 

@@ -89,8 +89,7 @@ def monthly_counts(db: sqlite_utils.Database, local_authority: str | None = None
         return [CountRow(m, slug, n) for m, slug, n in rows]
     la = resolve_local_authority(db, local_authority)
     condition, params = "local_authority = ?", [la]
-    first, last = named_span(db, la)
-    held = [m for m in _local_authority_months(db, la) if first <= m <= last]
+    held, _ = _named_months(db, la)
     found = {(m, slug): n for m, slug, n in police_series(db, condition, params, slugs, start,
                                                            end)}
     return [CountRow(m, slug, found.get((m, slug), 0)) for m in held
@@ -116,6 +115,14 @@ def named_span(db: sqlite_utils.Database, la: str) -> tuple[str, str]:
     return (first or "", last or "")
 
 
+def _named_months(db: sqlite_utils.Database, la: str) -> tuple[list[str], list[str]]:
+    """The months held for a local authority within the months police.uk names it, and those
+    without."""
+    first, last = named_span(db, la)
+    held = _local_authority_months(db, la)
+    return ([m for m in held if first <= m <= last], [m for m in held if not first <= m <= last])
+
+
 def renamed_as(db: sqlite_utils.Database, la: str) -> list[str]:
     """The names its LSOAs are filed under in other months (e.g. Kettering's: North
     Northamptonshire), most rows first."""
@@ -130,11 +137,11 @@ def unnamed_months_note(db: sqlite_utils.Database, local_authority: str, start: 
     """What to tell someone exporting a local authority's counts when months held for its
     force fall outside the months police.uk names it (None when none do)."""
     la = resolve_local_authority(db, local_authority)
-    first, last = named_span(db, la)
-    outside = [m for m in _local_authority_months(db, la) if not first <= m <= last
-               and (start is None or m >= start) and (end is None or m <= end)]
+    outside = [m for m in _named_months(db, la)[1]
+               if (start is None or m >= start) and (end is None or m <= end)]
     if not outside:
         return None
+    first, last = named_span(db, la)
     others = renamed_as(db, la)
     now = (f" (its LSOAs are filed as {', '.join(others[:3])} in other months)" if others
            else "")
